@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module';
+import { CredentialsCoreModule } from './core/credentials-core.module';
+import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
+import { CredentialsModule } from './credentials/credentials.module';
+
+/**
+ * The credential vault as one module: the Flowise-compatible credentials API behind its own
+ * bearer-token guard. The host provides a TypeORM DataSource holding `CREDENTIALS_ENTITIES`
+ * and running `CREDENTIALS_MIGRATIONS`, and chooses the route prefix.
+ */
+@Module({ imports: [AuthModule, CredentialsModule], exports: [CredentialsModule] })
+export class CredentialsServiceModule {
+  static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
+    return { module: CredentialsServiceModule, imports: [CredentialsCoreModule.forRoot(options)] };
+  }
+
+  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return {
+      module: CredentialsServiceModule,
+      imports: [CredentialsCoreModule.forRootAsync(options)],
+    };
+  }
+}

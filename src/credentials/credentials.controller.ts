@@ -1,0 +1,107 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+  UseGuards,
+  UsePipes,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { validationPipe } from '../common/validation';
+import { CurrentWorkspace } from '../workspace/current-workspace.decorator';
+import { CredentialsService } from './credentials.service';
+import { CreateCredentialDto } from './dto/create-credential.dto';
+import { CredentialResponseDto } from './dto/credential-response.dto';
+import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
+import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
+import { UpdateCredentialDto } from './dto/update-credential.dto';
+
+/** What Express's and Fastify's responses both offer, so the controller needs neither. */
+interface HeaderWriter {
+  header(name: string, value: string): unknown;
+}
+
+@ApiTags('credentials')
+@ApiBearerProtected()
+@UseGuards(JwtAuthGuard)
+@UsePipes(validationPipe)
+@Controller('credentials')
+export class CredentialsController {
+  constructor(private readonly credentials: CredentialsService) {}
+
+  /** List the credentials of your workspace, newest first. */
+  @Get()
+  @ApiOkResponse({
+    type: [CredentialResponseDto],
+    headers: {
+      'X-Total-Count': {
+        description: 'The number of matching credentials; sent when page or limit is given',
+        schema: { type: 'integer' },
+      },
+    },
+  })
+  @ApiErrorResponses(400)
+  async listCredentials(
+    @CurrentWorkspace() workspaceId: string,
+    @Query() query: ListCredentialsQueryDto,
+    @Res({ passthrough: true }) response: HeaderWriter,
+  ): Promise<CredentialResponseDto[]> {
+    const page = await this.credentials.list(workspaceId, query);
+    if (page.total !== undefined) {
+      response.header('X-Total-Count', String(page.total));
+    }
+    return page.credentials;
+  }
+
+  /** Get one credential: its metadata and ciphertext, never its secret. */
+  @Get(':id')
+  @ApiErrorResponses(404)
+  getCredential(
+    @CurrentWorkspace() workspaceId: string,
+    @Param('id') id: string,
+  ): Promise<CredentialResponseDto> {
+    return this.credentials.get(workspaceId, id);
+  }
+
+  /** Store a new credential; its secret fields are encrypted before they reach the database. */
+  @Post()
+  @ApiErrorResponses(400, 409, 413)
+  createCredential(
+    @CurrentWorkspace() workspaceId: string,
+    @Body() body: CreateCredentialDto,
+  ): Promise<CredentialResponseDto> {
+    return this.credentials.create(workspaceId, body);
+  }
+
+  /** Rename a credential and/or merge new secret fields into it. */
+  @Put(':id')
+  @ApiErrorResponses(400, 404, 413)
+  updateCredential(
+    @CurrentWorkspace() workspaceId: string,
+    @Param('id') id: string,
+    @Body() body: UpdateCredentialDto,
+  ): Promise<CredentialResponseDto> {
+    return this.credentials.update(workspaceId, id, body);
+  }
+
+  /** Delete a credential permanently. */
+  @Delete(':id')
+  @HttpCode(HttpStatus.OK)
+  @ApiErrorResponses(404)
+  async deleteCredential(
+    @CurrentWorkspace() workspaceId: string,
+    @Param('id') id: string,
+  ): Promise<DeleteCredentialResponseDto> {
+    await this.credentials.remove(workspaceId, id);
+    return { message: 'Credential deleted successfully' };
+  }
+}

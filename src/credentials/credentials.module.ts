@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { CredentialEntity } from './credential.entity';
+import { CredentialsController } from './credentials.controller';
+import { CredentialsService } from './credentials.service';
+import { EncryptionKeyCheck } from './encryption/encryption-key-check.service';
+import { encryptionProvider } from './encryption/encryption-provider.factory';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule],
+  controllers: [CredentialsController],
+  providers: [CredentialsService, encryptionProvider, EncryptionKeyCheck],
+  exports: [CredentialsService],
+})
+export class CredentialsModule {}

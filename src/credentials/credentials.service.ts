@@ -1,0 +1,198 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { FindOptionsWhere, In, Repository } from 'typeorm';
+import { isUniqueViolation } from '../common/database-errors';
+import { KeyedSerializer } from '../common/keyed-serializer';
+import { CredentialEntity } from './credential.entity';
+import { CreateCredentialDto } from './dto/create-credential.dto';
+import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
+import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
+import { UpdateCredentialDto } from './dto/update-credential.dto';
+import { EncryptionContext, EncryptionProvider } from './encryption/encryption.provider';
+import {
+  mergePlainData,
+  PlainData,
+  plainDataProblems,
+  withoutRedactedValues,
+} from './plain-data';
+
+const DEFAULT_PAGE_SIZE = 100;
+/** Optimistic-concurrency retries when another replica wrote the same row in between. */
+const MAX_UPDATE_ATTEMPTS = 10;
+
+export interface CredentialPage {
+  credentials: CredentialResponseDto[];
+  /** Set when the caller asked for a page. */
+  total?: number;
+}
+
+/**
+ * The credentials of one workspace at a time: every method takes the workspace id from the
+ * verified token and treats another workspace's row exactly like a missing one.
+ */
+@Injectable()
+export class CredentialsService {
+  private readonly rowWrites = new KeyedSerializer();
+
+  constructor(
+    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+    @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
+  ) {}
+
+  async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
+    const where: FindOptionsWhere<CredentialEntity> = { workspaceId };
+    if (query.credentialName) {
+      where.credentialName = In(query.credentialName);
+    }
+    const order = { createdDate: 'DESC', id: 'DESC' } as const;
+    if (query.page === undefined && query.limit === undefined) {
+      const rows = await this.credentials.find({ where, order });
+      return { credentials: rows.map(toCredentialResponse) };
+    }
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const [rows, total] = await this.credentials.findAndCount({
+      where,
+      order,
+      skip: ((query.page ?? 1) - 1) * limit,
+      take: limit,
+    });
+    return { credentials: rows.map(toCredentialResponse), total };
+  }
+
+  async get(workspaceId: string, id: string): Promise<CredentialResponseDto> {
+    return toCredentialResponse(await this.findOwned(workspaceId, id));
+  }
+
+  async create(workspaceId: string, dto: CreateCredentialDto): Promise<CredentialResponseDto> {
+    const id = dto.id ?? randomUUID();
+    const plainData = withoutRedactedValues(dto.plainDataObj);
+    assertStorable(plainData);
+    const now = new Date();
+    const row: CredentialEntity = {
+      id,
+      workspaceId,
+      name: dto.name,
+      credentialName: dto.credentialName,
+      encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), { workspaceId, credentialId: id }),
+      createdDate: now,
+      updatedDate: now,
+      version: 1,
+    };
+    try {
+      await this.credentials.insert(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(`Credential ${id} already exists`);
+      }
+      throw error;
+    }
+    return toCredentialResponse(row);
+  }
+
+  async update(
+    workspaceId: string,
+    id: string,
+    dto: UpdateCredentialDto,
+  ): Promise<CredentialResponseDto> {
+    if (dto.name === undefined && dto.plainDataObj === undefined) {
+      throw new BadRequestException('Nothing to update: send name and/or plainDataObj');
+    }
+    // Queued per row inside this process; the version check covers writers in other processes.
+    return this.rowWrites.run(id.toLowerCase(), async () => {
+      for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+        const row = await this.findOwned(workspaceId, id);
+        const updated = await this.applyUpdate(row, dto);
+        const result = await this.credentials.update(
+          { id: row.id, workspaceId, version: row.version },
+          {
+            name: updated.name,
+            encryptedData: updated.encryptedData,
+            updatedDate: updated.updatedDate,
+            version: updated.version,
+          },
+        );
+        if (result.affected === 1) {
+          return toCredentialResponse(updated);
+        }
+      }
+      throw new ConflictException(`Credential ${id} is being changed concurrently; try again`);
+    });
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const result = isUUID(id) ? await this.credentials.delete({ id: id.toLowerCase(), workspaceId }) : undefined;
+    if (result?.affected !== 1) {
+      throw credentialNotFound(id);
+    }
+  }
+
+  /**
+   * The decrypted secret fields, for in-process callers of an embedding application (a flow
+   * runner). No HTTP endpoint calls this.
+   */
+  async revealPlainData(workspaceId: string, id: string): Promise<PlainData> {
+    const row = await this.findOwned(workspaceId, id);
+    return this.decrypt(row);
+  }
+
+  private async applyUpdate(row: CredentialEntity, dto: UpdateCredentialDto): Promise<CredentialEntity> {
+    if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
+      throw new BadRequestException(
+        `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
+      );
+    }
+    let encryptedData = row.encryptedData;
+    if (dto.plainDataObj !== undefined) {
+      const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
+      assertStorable(merged);
+      encryptedData = await this.encryption.encrypt(JSON.stringify(merged), contextOf(row));
+    }
+    return {
+      ...row,
+      name: dto.name ?? row.name,
+      encryptedData,
+      // Strictly later than the stored date, even within one millisecond.
+      updatedDate: new Date(Math.max(Date.now(), row.updatedDate.getTime() + 1)),
+      version: row.version + 1,
+    };
+  }
+
+  private async decrypt(row: CredentialEntity): Promise<PlainData> {
+    return JSON.parse(await this.encryption.decrypt(row.encryptedData, contextOf(row))) as PlainData;
+  }
+
+  private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {
+    const row = isUUID(id)
+      ? await this.credentials.findOneBy({ id: id.toLowerCase(), workspaceId })
+      : null;
+    if (!row) {
+      throw credentialNotFound(id);
+    }
+    return row;
+  }
+}
+
+function contextOf(row: CredentialEntity): EncryptionContext {
+  return { workspaceId: row.workspaceId, credentialId: row.id };
+}
+
+/** The merged or created secret must still satisfy the create rules (non-empty, size). */
+function assertStorable(plainData: PlainData): void {
+  const problems = plainDataProblems(plainData, { allowNull: false });
+  if (problems.length > 0) {
+    throw new BadRequestException(problems);
+  }
+}
+
+/** Malformed ids are echoed only as "not found": the path may hold anything a client pasted. */
+function credentialNotFound(id: string): NotFoundException {
+  return new NotFoundException(isUUID(id) ? `Credential ${id} not found` : 'Credential not found');
+}

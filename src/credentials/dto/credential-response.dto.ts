@@ -1,0 +1,41 @@
+import { CredentialEntity } from '../credential.entity';
+
+/** A credential as every endpoint returns it: metadata and ciphertext, never plaintext. */
+export class CredentialResponseDto {
+  /** @example 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 */
+  id!: string;
+
+  /** @example Production OpenAI Key */
+  name!: string;
+
+  /** @example openAIApi */
+  credentialName!: string;
+
+  /**
+   * The AES-256-GCM envelope of the secret fields: `v1.<keyId>.<iv>.<ciphertext>.<tag>`.
+   * Opaque to clients; it cannot be decrypted outside the vault.
+   * @example v1.4b1d0f0e9c2a7d31.kC1zYV9x2h7bTq0m.Jx0k2mVn8uQ.7e9Wm3b1GQ0pZk1sYc2uXw
+   */
+  encryptedData!: string;
+
+  /** @example 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d */
+  workspaceId!: string;
+
+  /** @example 2024-03-15T10:30:00.000Z */
+  createdDate!: string;
+
+  /** @example 2024-03-15T10:30:00.000Z */
+  updatedDate!: string;
+}
+
+export function toCredentialResponse(entity: CredentialEntity): CredentialResponseDto {
+  return {
+    id: entity.id,
+    name: entity.name,
+    credentialName: entity.credentialName,
+    encryptedData: entity.encryptedData,
+    workspaceId: entity.workspaceId,
+    createdDate: entity.createdDate.toISOString(),
+    updatedDate: entity.updatedDate.toISOString(),
+  };
+}

@@ -1,0 +1,4 @@
+export class DeleteCredentialResponseDto {
+  /** @example Credential deleted successfully */
+  message!: string;
+}

@@ -1,0 +1,40 @@
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+export class ListCredentialsQueryDto {
+  /**
+   * Only credentials of this type; repeat the parameter for any of several types.
+   * @example openAIApi
+   */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Matches(/^[A-Za-z0-9_-]{1,100}$/, {
+    each: true,
+    message: 'credentialName must be 1 to 100 characters of A-Z, a-z, 0-9, _ and -',
+  })
+  credentialName?: string[];
+
+  /**
+   * Page number, from 1. With `page` or `limit` the response is one page and the header
+   * `X-Total-Count` gives the total; without both, every credential is returned.
+   * @example 1
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  /**
+   * Page size, 1 to 1000 (default 100 when only `page` is given).
+   * @example 50
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}

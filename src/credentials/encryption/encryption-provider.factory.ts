@@ -1,0 +1,20 @@
+import { FactoryProvider } from '@nestjs/common';
+import { MODULE_OPTIONS_TOKEN } from '../../core/credentials-service.module-definition';
+import { CredentialsServiceOptions } from '../../core/credentials-service.options';
+import { AesGcmEncryptionProvider } from './aes-gcm-encryption.provider';
+import { EncryptionProvider } from './encryption.provider';
+
+/** The host's own provider when it gives one, else AES-256-GCM with the configured key. */
+export const encryptionProvider: FactoryProvider<EncryptionProvider> = {
+  provide: EncryptionProvider,
+  inject: [MODULE_OPTIONS_TOKEN],
+  useFactory: (options: CredentialsServiceOptions) => {
+    if (options.encryption) {
+      return options.encryption;
+    }
+    if (!options.encryptionKey) {
+      throw new Error('CredentialsServiceModule needs either encryptionKey or encryption');
+    }
+    return new AesGcmEncryptionProvider(options.encryptionKey);
+  },
+};

@@ -1,0 +1,65 @@
+import { EntityManager } from 'typeorm';
+import { EncryptionProvider } from './encryption.provider';
+import { VaultMetaEntity } from './vault-meta.entity';
+
+const CANARY_KEY = 'encryption-canary';
+const CANARY_PLAINTEXT = 'credential-vault key canary';
+/** A context no credential can have (credential ids are UUIDs), so the canary is never a row's. */
+const CANARY_CONTEXT = { workspaceId: '', credentialId: 'vault:key-canary' };
+
+/** The key in use cannot decrypt what the database holds: starting would serve broken data. */
+export class EncryptionKeyMismatchError extends Error {
+  override readonly name = 'EncryptionKeyMismatchError';
+}
+
+/** The stored canary, or undefined for a database that has none yet (or no schema yet). */
+export async function readKeyCanary(manager: EntityManager): Promise<string | undefined> {
+  const runner = manager.connection.createQueryRunner();
+  try {
+    if (!(await runner.hasTable('vault_meta'))) {
+      return undefined;
+    }
+  } finally {
+    await runner.release();
+  }
+  const row = await manager.findOneBy(VaultMetaEntity, { key: CANARY_KEY });
+  return row?.value;
+}
+
+export async function verifyKeyCanary(
+  encryption: EncryptionProvider,
+  canary: string,
+): Promise<void> {
+  try {
+    if ((await encryption.decrypt(canary, CANARY_CONTEXT)) === CANARY_PLAINTEXT) {
+      return;
+    }
+  } catch (error) {
+    throw new EncryptionKeyMismatchError(
+      'The encryption key does not match the key this database was encrypted with ' +
+        `(${(error as Error).message}). Start with the original key (ENCRYPTION_KEY or ` +
+        'DATA_DIR/encryption.key); the database was not modified.',
+    );
+  }
+  throw new EncryptionKeyMismatchError('The encryption key canary holds unexpected data');
+}
+
+/** Verifies the stored canary, or stores one made with this key when there is none. */
+export async function ensureKeyCanary(
+  manager: EntityManager,
+  encryption: EncryptionProvider,
+): Promise<void> {
+  const canary = await readKeyCanary(manager);
+  if (canary !== undefined) {
+    return verifyKeyCanary(encryption, canary);
+  }
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(VaultMetaEntity)
+    .values({ key: CANARY_KEY, value: await encryption.encrypt(CANARY_PLAINTEXT, CANARY_CONTEXT) })
+    .orIgnore()
+    .execute();
+  // Another replica may have won the insert: verify whichever canary is stored now.
+  return verifyKeyCanary(encryption, (await readKeyCanary(manager)) as string);
+}

@@ -1,0 +1,9 @@
+import { CredentialEntity } from '../credentials/credential.entity';
+import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { CreateCredentials1764201600000 } from './migrations/1764201600000-create-credentials';
+
+/** The entities a host's DataSource must hold (or load with `autoLoadEntities`). */
+export const CREDENTIALS_ENTITIES = [CredentialEntity, VaultMetaEntity];
+
+/** Every schema migration, in order. The schema comes only from these, never `synchronize`. */
+export const CREDENTIALS_MIGRATIONS = [CreateCredentials1764201600000];

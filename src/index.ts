@@ -1,0 +1,13 @@
+export { CredentialsServiceModule } from './credentials-service.module';
+export type { CredentialsServiceOptions } from './core/credentials-service.options';
+export { CredentialsService } from './credentials/credentials.service';
+export type { CredentialPage } from './credentials/credentials.service';
+export { EncryptionProvider } from './credentials/encryption/encryption.provider';
+export type { EncryptionContext } from './credentials/encryption/encryption.provider';
+export { AesGcmEncryptionProvider } from './credentials/encryption/aes-gcm-encryption.provider';
+export { EncryptionKeyMismatchError } from './credentials/encryption/key-canary';
+export { JwtAuthGuard } from './auth/jwt-auth.guard';
+export type { Principal } from './auth/principal';
+export { CurrentWorkspace } from './workspace/current-workspace.decorator';
+export { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './database/schema';
+export type { PlainData } from './credentials/plain-data';
