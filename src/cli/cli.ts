@@ -1,0 +1,21 @@
+import { CommandFactory } from 'nest-commander';
+import { loadConfig } from '../config/config';
+import { openDatabase } from '../database/open-database';
+import { CliModule } from './cli.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  await CommandFactory.run(CliModule.forRoot(config, database), {
+    logger: ['error', 'warn'],
+    errorHandler: (error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    },
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});
