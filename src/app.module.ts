@@ -17,7 +17,7 @@ export class AppModule {
           dataSourceFactory: () => Promise.resolve(database.dataSource),
         }),
         CredentialsServiceModule.forRoot({
-          encryptionKey: database.encryptionKey,
+          encryption: database.encryption,
           jwtSecret: config.jwtSecret,
         }),
         HealthModule,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -11,6 +12,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
+import { KEY_ID_PATTERN, keyFingerprint, KeyringConfig, parseEncryptionKeys } from './keyring';
 import { ConfigError } from './config-error';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
 
@@ -29,8 +31,35 @@ class EnvironmentVariables {
   DATABASE_URL?: string;
 
   @IsOptional()
-  @Matches(AES_256_KEY_PATTERN, { message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes' })
+  @Matches(AES_256_KEY_PATTERN, {
+    message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+  })
   ENCRYPTION_KEY?: string;
+
+  /** Checked by `parseEncryptionKeys`, whose messages never echo the value. */
+  @IsOptional() @IsString() ENCRYPTION_KEYS?: string;
+
+  @IsOptional()
+  @IsIn(['local', 'pkcs11'], { message: 'KEY_PROVIDER must be local or pkcs11' })
+  KEY_PROVIDER?: string;
+
+  @IsOptional() @IsString() @MinLength(1) PKCS11_MODULE?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'PKCS11_SLOT must be an integer' })
+  @Min(0)
+  PKCS11_SLOT?: number;
+
+  @IsOptional() @IsString() @MinLength(1) PKCS11_TOKEN_LABEL?: string;
+
+  @IsOptional() @IsString() @MinLength(1) PKCS11_PIN?: string;
+
+  @IsOptional()
+  @Matches(KEY_ID_PATTERN, {
+    message: 'PKCS11_KEY_LABEL must be 1-64 letters, digits, - or _',
+  })
+  PKCS11_KEY_LABEL?: string;
 
   @IsOptional()
   @IsString()
@@ -40,17 +69,15 @@ class EnvironmentVariables {
   @IsOptional() @IsString() NODE_ENV?: string;
 }
 
-/** Where the AES-256 master key comes from. */
-export type EncryptionKeySource =
-  | { readonly kind: 'env'; readonly key: Buffer }
-  | { readonly kind: 'file'; readonly path: string };
+export type { KeyringConfig } from './keyring';
 
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
   readonly sqlitePath: string;
-  readonly encryptionKey: EncryptionKeySource;
+  /** The master keys (key-encryption keys) and where they live. */
+  readonly keyring: KeyringConfig;
   readonly jwtSecret: Buffer;
   readonly production: boolean;
 }
@@ -66,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (vars.NODE_ENV === 'production' && vars.JWT_SECRET === undefined) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
   }
+  problems.push(...keyringProblems(vars));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -84,12 +112,67 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sqlitePath: vars.DATABASE_URL
       ? resolve(vars.DATABASE_URL.slice('sqlite:'.length))
       : resolve(dataDir, 'credentials.sqlite'),
-    encryptionKey:
-      vars.ENCRYPTION_KEY !== undefined
-        ? { kind: 'env', key: decodeAes256Key(vars.ENCRYPTION_KEY) }
-        : { kind: 'file', path: resolve(dataDir, 'encryption.key') },
+    keyring: keyringConfig(vars, dataDir),
     jwtSecret,
     production: vars.NODE_ENV === 'production',
+  };
+}
+
+/** Exactly one source of master keys: two would leave it ambiguous which one is meant. */
+function keyringProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (vars.ENCRYPTION_KEYS !== undefined && vars.ENCRYPTION_KEY !== undefined) {
+    problems.push('ENCRYPTION_KEYS and ENCRYPTION_KEY are both set: set exactly one of them');
+  }
+  if (vars.ENCRYPTION_KEYS !== undefined) {
+    problems.push(...parseEncryptionKeys(vars.ENCRYPTION_KEYS).problems);
+  }
+  if (vars.KEY_PROVIDER === 'pkcs11') {
+    if (vars.ENCRYPTION_KEYS !== undefined || vars.ENCRYPTION_KEY !== undefined) {
+      problems.push(
+        'KEY_PROVIDER=pkcs11 keeps the master keys in the HSM: unset ENCRYPTION_KEY(S)',
+      );
+    }
+    for (const name of ['PKCS11_MODULE', 'PKCS11_PIN', 'PKCS11_KEY_LABEL'] as const) {
+      if (vars[name] === undefined) {
+        problems.push(`${name} is required when KEY_PROVIDER=pkcs11`);
+      }
+    }
+    if ((vars.PKCS11_SLOT === undefined) === (vars.PKCS11_TOKEN_LABEL === undefined)) {
+      problems.push(
+        'Set exactly one of PKCS11_SLOT and PKCS11_TOKEN_LABEL when KEY_PROVIDER=pkcs11',
+      );
+    }
+  }
+  return problems;
+}
+
+function keyringConfig(vars: EnvironmentVariables, dataDir: string): KeyringConfig {
+  if (vars.KEY_PROVIDER === 'pkcs11') {
+    return {
+      kind: 'pkcs11',
+      module: resolve(vars.PKCS11_MODULE as string),
+      slot: vars.PKCS11_SLOT,
+      tokenLabel: vars.PKCS11_TOKEN_LABEL,
+      pin: vars.PKCS11_PIN as string,
+      keyLabel: vars.PKCS11_KEY_LABEL as string,
+    };
+  }
+  if (vars.ENCRYPTION_KEYS !== undefined) {
+    return {
+      kind: 'env',
+      variable: 'ENCRYPTION_KEYS',
+      keys: parseEncryptionKeys(vars.ENCRYPTION_KEYS).keys,
+    };
+  }
+  if (vars.ENCRYPTION_KEY !== undefined) {
+    const key = decodeAes256Key(vars.ENCRYPTION_KEY);
+    return { kind: 'env', variable: 'ENCRYPTION_KEY', keys: [{ kid: keyFingerprint(key), key }] };
+  }
+  return {
+    kind: 'files',
+    dir: resolve(dataDir, 'keys'),
+    legacyPath: resolve(dataDir, 'encryption.key'),
   };
 }
 
@@ -99,6 +182,13 @@ const VARIABLE_NAMES = [
   'DATA_DIR',
   'DATABASE_URL',
   'ENCRYPTION_KEY',
+  'ENCRYPTION_KEYS',
+  'KEY_PROVIDER',
+  'PKCS11_MODULE',
+  'PKCS11_SLOT',
+  'PKCS11_TOKEN_LABEL',
+  'PKCS11_PIN',
+  'PKCS11_KEY_LABEL',
   'JWT_SECRET',
   'NODE_ENV',
 ] as const;
