@@ -1,18 +1,17 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { openDatabase } from './database/open-database';
 import { setUpOpenApi } from './openapi';
-import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface ServerOptions {
   /** Nest's log levels; tests pass a capturing logger instead. */
-  logger?: LogLevel[] | Logger | false;
+  logger?: LogLevel[] | LoggerService | false;
 }
 
 /** Builds the standalone server (not listening yet): database checked and migrated, routes, docs. */
@@ -24,7 +23,7 @@ export async function createServer(
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, database),
-      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+      new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);

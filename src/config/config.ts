@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
@@ -71,6 +72,10 @@ class EnvironmentVariables {
 
 export type { KeyringConfig } from './keyring';
 
+/** The first release's single key; superseded by `AppConfig.keyring`. */
+export type EncryptionKeySource =
+  { readonly kind: 'env'; readonly key: Buffer } | { readonly kind: 'file'; readonly path: string };
+
 export interface AppConfig {
   readonly port: number;
   readonly host: string;
@@ -78,6 +83,8 @@ export interface AppConfig {
   readonly sqlitePath: string;
   /** The master keys (key-encryption keys) and where they live. */
   readonly keyring: KeyringConfig;
+  /** @deprecated The first release's view of `keyring` (its active or legacy key); use `keyring`. */
+  readonly encryptionKey: EncryptionKeySource;
   readonly jwtSecret: Buffer;
   readonly production: boolean;
 }
@@ -105,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? Buffer.from(vars.JWT_SECRET, 'utf8')
       : loadOrCreateSecretFile(resolve(dataDir, 'jwt.secret'), 'JWT secret');
 
+  const keyring = keyringConfig(vars, dataDir);
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '127.0.0.1',
@@ -112,7 +120,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sqlitePath: vars.DATABASE_URL
       ? resolve(vars.DATABASE_URL.slice('sqlite:'.length))
       : resolve(dataDir, 'credentials.sqlite'),
-    keyring: keyringConfig(vars, dataDir),
+    keyring,
+    encryptionKey:
+      keyring.kind === 'env'
+        ? { kind: 'env', key: keyring.keys[0].key }
+        : { kind: 'file', path: resolve(dataDir, 'encryption.key') },
     jwtSecret,
     production: vars.NODE_ENV === 'production',
   };

@@ -1,3 +1,5 @@
+import { expect } from 'expect';
+import { describe, it, beforeEach, afterEach } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ describe('parseEncryptionKeys', () => {
     expect(keys[0].key).toEqual(Buffer.from(keyA, 'base64'));
   });
 
-  it.each([
+  const refusals: [string, string, string][] = [
     [
       'an entry without a kid',
       `${keyA}`,
@@ -35,14 +37,17 @@ describe('parseEncryptionKeys', () => {
       `k1:${keyA},k1:${keyB}`,
       'ENCRYPTION_KEYS entries 1 and 2 have the same key id',
     ],
-  ])('refuses %s, naming the variable and never the value', (_what, value, message) => {
-    const { keys, problems } = parseEncryptionKeys(value);
-    expect(keys).toEqual([]);
-    expect(problems.join('\n')).toContain(message);
-    for (const secret of [keyA, keyB, keyA.slice(0, 20)]) {
-      expect(problems.join('\n')).not.toContain(secret);
-    }
-  });
+  ];
+  for (const [what, value, message] of refusals) {
+    it(`refuses ${what}, naming the variable and never the value`, () => {
+      const { keys, problems } = parseEncryptionKeys(value);
+      expect(keys).toEqual([]);
+      expect(problems.join('\n')).toContain(message);
+      for (const secret of [keyA, keyB, keyA.slice(0, 20)]) {
+        expect(problems.join('\n')).not.toContain(secret);
+      }
+    });
+  }
 
   it('names a kid-less key the way the first release named it in v1 envelopes', () => {
     const key = randomBytes(32);

@@ -1,3 +1,5 @@
+import { expect } from 'expect';
+import { describe, it, beforeEach, afterEach } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AesGcmEncryptionProvider } from '../credentials/encryption/aes-gcm-encryption.provider';

@@ -1,3 +1,5 @@
+import { expect } from 'expect';
+import { describe, it, beforeEach, afterEach } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

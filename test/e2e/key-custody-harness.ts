@@ -1,6 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,61 +9,16 @@ import { sign } from 'jsonwebtoken';
 /**
  * Key custody is about processes: servers and the operator CLI sharing one database and
  * keyring. These helpers run the built server (`dist/main.js`) and CLI (`dist/cli/cli.js`) as
- * real child processes.
+ * real child processes, compiled from the same sources as the test itself.
  */
-export const ROOT = resolve(__dirname, '../..');
-const DIST_MAIN = join(ROOT, 'dist/main.js');
-const DIST_CLI = join(ROOT, 'dist/cli/cli.js');
+/** The repository: tests run compiled, from dist-test/test/e2e. */
+export const ROOT = resolve(__dirname, '../../..');
+/** The server and CLI compiled in the same `nest build` as this test (dist-test/src). */
+const COMPILED_SRC = resolve(__dirname, '../../src');
+const DIST_MAIN = join(COMPILED_SRC, 'main.js');
+const DIST_CLI = join(COMPILED_SRC, 'cli/cli.js');
 
 export const JWT_SECRET = 'key-custody-e2e-jwt-secret-0123456789abcdef';
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      newest = Math.max(newest, newestMtime(path));
-    } else if (!entry.name.endsWith('.spec.ts')) {
-      newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-function builtAt(): number {
-  try {
-    return Math.min(statSync(DIST_MAIN).mtimeMs, statSync(DIST_CLI).mtimeMs);
-  } catch {
-    return 0;
-  }
-}
-
-/** Builds dist/ with `nest build` when src/ is newer; a lock keeps parallel spec files apart. */
-export function ensureBuilt(): void {
-  if (builtAt() >= newestMtime(join(ROOT, 'src'))) {
-    return;
-  }
-  const lock = join(ROOT, '.e2e-build.lock');
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        throw new Error(`Timed out waiting for ${lock}`);
-      }
-      execFileSync('sleep', ['1']);
-    }
-  }
-  try {
-    if (builtAt() < newestMtime(join(ROOT, 'src'))) {
-      execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'inherit' });
-    }
-  } finally {
-    rmdirSync(lock);
-  }
-}
 
 export function newDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'vault-keys-e2e-'));

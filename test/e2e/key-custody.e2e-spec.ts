@@ -1,10 +1,11 @@
+import { expect } from 'expect';
+import { describe, it, after } from 'node:test';
 import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AesGcmEncryptionProvider } from '../../src/credentials/encryption/aes-gcm-encryption.provider';
 import {
   api,
-  ensureBuilt,
   newDataDir,
   randomKey,
   removeDir,
@@ -12,8 +13,6 @@ import {
   startRefused,
   startServer,
 } from './key-custody-harness';
-
-jest.setTimeout(120_000);
 
 const body = (secret: string) => ({
   name: 'OpenAI',
@@ -29,8 +28,7 @@ describe('Key hierarchy (server processes)', () => {
     return dir;
   };
 
-  beforeAll(() => ensureBuilt());
-  afterAll(() => dirs.forEach(removeDir));
+  after(() => dirs.forEach(removeDir));
 
   it('generates an owner-only master key file and encrypts with a per-workspace data key', async () => {
     const dir = dataDir();
