@@ -2,6 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { OpenDatabase } from '../database/open-database';
+import { KeysRetireCommand } from './keys-retire.command';
+import { KeysRotateDataCommand } from './keys-rotate-data.command';
+import { KeysRotateMasterCommand } from './keys-rotate-master.command';
+import { KeysStatusCommand } from './keys-status.command';
+import { KeysVerifyCommand } from './keys-verify.command';
+import { OPEN_DATABASE } from './open-database.token';
 
 /**
  * The operator CLI (`npm run cli -- <command>`): the same database, checks and services as the
@@ -18,7 +24,15 @@ export class CliModule {
           dataSourceFactory: () => Promise.resolve(database.dataSource),
         }),
       ],
-      providers: [{ provide: 'APP_CONFIG', useValue: config }],
+      providers: [
+        { provide: 'APP_CONFIG', useValue: config },
+        { provide: OPEN_DATABASE, useValue: database },
+        KeysStatusCommand,
+        KeysRotateMasterCommand,
+        KeysRotateDataCommand,
+        KeysRetireCommand,
+        KeysVerifyCommand,
+      ],
     };
   }
 }
