@@ -59,7 +59,8 @@ describe('Credentials API', () => {
   function trackedBody(overrides: Parameters<typeof createCredentialBody>[0] = {}) {
     const body = createCredentialBody(overrides);
     for (const value of Object.values(body.plainDataObj as object)) {
-      if (typeof value === 'string') {
+      // The reference page's placeholders ('sk-...') are too short to scan for.
+      if (typeof value === 'string' && value.length >= 12) {
         ledger.add(value);
       }
     }
@@ -144,7 +145,7 @@ describe('Credentials API', () => {
       ['a nested value', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: { b: 'c' } } }, 'plainDataObj.a must be a string, number or boolean'],
       ['a null value', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: null } }, 'plainDataObj.a must be a string, number or boolean'],
       ['an empty key', { name: 'n', credentialName: 'openAIApi', plainDataObj: { '': 'x' } }, 'plainDataObj keys must not be empty'],
-      ['a constructor key', { name: 'n', credentialName: 'openAIApi', plainDataObj: { constructor: 'x' } }, /constructor/],
+      ['a constructor key', { name: 'n', credentialName: 'openAIApi', plainDataObj: { constructor: 'x', a: 'b' } }, /^plainDataObj.constructor is not allowed/],
       ['101 keys', { name: 'n', credentialName: 'openAIApi', plainDataObj: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])) }, 'plainDataObj must have at most 100 keys'],
       ['over 64 KiB', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'x'.repeat(65536) } }, 'plainDataObj must be at most 65536 bytes as JSON'],
       ['a workspaceId field', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'b' }, workspaceId: 'other' }, 'property workspaceId should not exist'],
