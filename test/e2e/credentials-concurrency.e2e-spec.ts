@@ -29,7 +29,9 @@ describe('Concurrent writes', () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
-    const list = await request(t.http()).get('/api/v1/credentials').set('Authorization', authorization);
+    const list = await request(t.http())
+      .get('/api/v1/credentials')
+      .set('Authorization', authorization);
     expect((list.body as unknown[]).length).toBe(50);
     expect(new Set((list.body as Array<{ id: string }>).map((c) => c.id)).size).toBe(50);
   });

@@ -75,7 +75,9 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     await first.close();
 
     const second = await start({}, first.dataDir);
-    const list = await request(second.http()).get('/api/v1/credentials').set(auth(second, workspaceId));
+    const list = await request(second.http())
+      .get('/api/v1/credentials')
+      .set(auth(second, workspaceId));
     expect(list.body).toEqual(created);
 
     const newSecret = secretValue();
@@ -84,7 +86,9 @@ describe('Storage: encryption at rest, restarts and keys', () => {
       .set(auth(second, workspaceId))
       .send({ plainDataObj: { extra: newSecret } })
       .expect(200);
-    await expect(second.app.get(CredentialsService).revealPlainData(workspaceId, created[0].id)).resolves.toEqual({
+    await expect(
+      second.app.get(CredentialsService).revealPlainData(workspaceId, created[0].id),
+    ).resolves.toEqual({
       openAIApiKey: secrets[4],
       extra: newSecret,
     });
@@ -100,7 +104,9 @@ describe('Storage: encryption at rest, restarts and keys', () => {
       .send(createCredentialBody())
       .expect(201);
     await first.close();
-    const before = databaseFiles(first).map((file) => (existsSync(file) ? readFileSync(file) : null));
+    const before = databaseFiles(first).map((file) =>
+      existsSync(file) ? readFileSync(file) : null,
+    );
 
     const otherKey = randomBytes(32).toString('base64');
     const failure = start({ ENCRYPTION_KEY: otherKey }, first.dataDir);
@@ -108,7 +114,9 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     await expect(failure).rejects.toThrow(/the database was not modified/);
     await expect(failure).rejects.not.toThrow(otherKey);
 
-    const afterwards = databaseFiles(first).map((file) => (existsSync(file) ? readFileSync(file) : null));
+    const afterwards = databaseFiles(first).map((file) =>
+      existsSync(file) ? readFileSync(file) : null,
+    );
     expect(afterwards).toEqual(before);
 
     // The right key still opens it.
@@ -127,7 +135,9 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     const keyFile = join(first.dataDir, 'encryption.key');
     renameSync(keyFile, `${keyFile}.moved`);
 
-    await expect(start({}, first.dataDir)).rejects.toThrow(/encryption key file .* is missing.*Restore the key file/s);
+    await expect(start({}, first.dataDir)).rejects.toThrow(
+      /encryption key file .* is missing.*Restore the key file/s,
+    );
     expect(existsSync(keyFile)).toBe(false);
 
     renameSync(`${keyFile}.moved`, keyFile);
