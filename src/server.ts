@@ -1,10 +1,11 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { openDatabase } from './database/open-database';
 import { setUpOpenApi } from './openapi';
+import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
 export const API_PREFIX = 'api/v1';
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -23,7 +24,7 @@ export async function createServer(
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, database),
-      new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { OpenDatabase } from '../database/open-database';
+import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
+import { BackupCommand } from './backup.command';
+import { ExportCommand } from './export.command';
+import { ImportCommand } from './import.command';
 import { KeysRetireCommand } from './keys-retire.command';
 import { KeysRotateDataCommand } from './keys-rotate-data.command';
 import { KeysRotateMasterCommand } from './keys-rotate-master.command';
@@ -18,12 +21,7 @@ export class CliModule {
   static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => database.dataSource.options,
-          dataSourceFactory: () => Promise.resolve(database.dataSource),
-        }),
-      ],
+      imports: [preparedTypeOrmModule(database)],
       providers: [
         { provide: 'APP_CONFIG', useValue: config },
         { provide: OPEN_DATABASE, useValue: database },
@@ -32,6 +30,9 @@ export class CliModule {
         KeysRotateDataCommand,
         KeysRetireCommand,
         KeysVerifyCommand,
+        ExportCommand,
+        ImportCommand,
+        BackupCommand,
       ],
     };
   }

@@ -2,7 +2,11 @@ import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { ConfigError } from '../config/config-error';
-import { upgradeLegacyKeyCanary, verifyKeyCanary } from '../credentials/encryption/key-canary';
+import {
+  ensureKeyCanary,
+  upgradeLegacyKeyCanary,
+  verifyKeyCanary,
+} from '../credentials/encryption/key-canary';
 import { KeyHierarchy } from '../keys/key-hierarchy';
 import { KeyHierarchyEncryptionProvider } from '../keys/key-hierarchy-encryption.provider';
 import {
@@ -37,7 +41,7 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   let masterKeys: MasterKeyProvider | undefined;
   try {
     const references = isNewFile ? NO_KEY_REFERENCES : await readKeyReferences(dataSource);
-    const opened = await openMasterKeyProvider(config, holdsEncryptedData(references));
+    const opened = openMasterKeyProvider(config, holdsEncryptedData(references));
     masterKeys = opened.provider;
     await assertMasterKeysPresent(masterKeys, references, opened.source);
     const keys = new KeyHierarchy(dataSource, masterKeys);
@@ -48,6 +52,8 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     await dataSource.runMigrations({ transaction: 'all' });
     await settleActiveMasterKey(keys, opened.source);
     await upgradeLegacyKeyCanary(dataSource.manager, encryption);
+    // The CLI may be the first to open a database: the canary must not wait for a server.
+    await ensureKeyCanary(dataSource.manager, encryption);
     return { dataSource, masterKeys, keySource: opened.source, keys, encryption };
   } catch (error) {
     await masterKeys?.close?.();

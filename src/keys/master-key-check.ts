@@ -107,7 +107,8 @@ export async function assertMasterKeysPresent(
   }
   if (missing.size > 0) {
     throw new EncryptionKeyMismatchError(
-      `Missing master key(s): ${[...missing].sort().join(', ')}. The database holds data keys ` +
+      'The encryption key does not match the keys this database was encrypted with. ' +
+        `Missing master key(s): ${[...missing].sort().join(', ')}: the database holds data keys ` +
         `or credentials encrypted under them, and the keyring (${source}) does not have them. ` +
         'Restore them from your key backup; the database was not modified.',
     );

@@ -3,6 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { keyFingerprint } from '../../src/config/keyring';
 import { AesGcmEncryptionProvider } from '../../src/credentials/encryption/aes-gcm-encryption.provider';
 import {
   api,
@@ -45,7 +46,15 @@ describe('keys:* commands while a server runs (key files)', () => {
 
   const status = async () =>
     JSON.parse(ok(await runCli(['keys:status', '--json'], env)).stdout) as Status;
-  const keyFiles = () => readdirSync(join(dir, 'keys')).map((name) => name.replace(/\.key$/, ''));
+  const legacyFile = join(dir, 'encryption.key');
+  /** The master keys on disk: DATA_DIR/keys/<kid>.key, and the first key in DATA_DIR/encryption.key. */
+  const keyFiles = () =>
+    [
+      ...(existsSync(join(dir, 'keys'))
+        ? readdirSync(join(dir, 'keys')).map((name) => name.replace(/\.key$/, ''))
+        : []),
+      ...(existsSync(legacyFile) ? [firstKid] : []),
+    ].sort();
 
   before(async () => {
     server = await startServer(env);
@@ -55,7 +64,7 @@ describe('keys:* commands while a server runs (key files)', () => {
       expect(created.status).toBe(201);
       ids[workspaceId].push(String(created.body.id));
     }
-    [firstKid] = keyFiles();
+    firstKid = keyFingerprint(Buffer.from(readFileSync(legacyFile, 'utf8').trim(), 'base64'));
   });
   after(async () => {
     await server.stop();
@@ -64,7 +73,7 @@ describe('keys:* commands while a server runs (key files)', () => {
 
   it('keys:status lists master keys and rows per data-key version, never key material', async () => {
     const result = ok(await runCli(['keys:status'], env));
-    const material = readFileSync(join(dir, 'keys', `${firstKid}.key`), 'utf8').trim();
+    const material = readFileSync(legacyFile, 'utf8').trim();
     expect(result.stdout).toContain(firstKid);
     expect(result.stdout).toContain('ACTIVE');
     expect(result.stdout + result.stderr).not.toContain(material);
@@ -257,6 +266,7 @@ describe('keys:* with ENCRYPTION_KEYS and first-release data', () => {
         await server.stop();
       }
       expect(existsSync(join(dir, 'keys'))).toBe(false);
+      expect(existsSync(join(dir, 'encryption.key'))).toBe(true);
     } finally {
       removeDir(dir);
     }

@@ -1,8 +1,16 @@
 import { expect } from 'expect';
 import { describe, it, after } from 'node:test';
-import { existsSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { keyFingerprint } from '../../src/config/keyring';
 import { AesGcmEncryptionProvider } from '../../src/credentials/encryption/aes-gcm-encryption.provider';
 import {
   api,
@@ -45,17 +53,17 @@ describe('Key hierarchy (server processes)', () => {
     } finally {
       await server.stop();
     }
-    const keyFiles = readdirSync(join(dir, 'keys'));
-    expect(keyFiles).toHaveLength(1);
-    expect(statSync(join(dir, 'keys', keyFiles[0])).mode & 0o777).toBe(0o600);
-    const kid = keyFiles[0].replace(/\.key$/, '');
+    // The first key keeps the first release's place and is known by its fingerprint.
+    const keyFile = join(dir, 'encryption.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const kid = keyFingerprint(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64'));
     const dataKeys = await sql(join(dir, 'credentials.sqlite'), 'SELECT * FROM workspace_data_key');
     expect(dataKeys).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ workspaceId: 'ws-a', version: 1, masterKeyId: kid }),
       ]),
     );
-    expect(existsSync(join(dir, 'encryption.key'))).toBe(false);
+    expect(existsSync(join(dir, 'keys'))).toBe(false);
   });
 
   it('keeps decrypting first-release v1 data and its key file, and upgrades the canary', async () => {
@@ -151,10 +159,10 @@ describe('Key hierarchy (server processes)', () => {
     const server = await startServer({ DATA_DIR: dir });
     expect((await api(server, 'POST', '/credentials', 'ws-a', body('sk-1'))).status).toBe(201);
     await server.stop();
-    const [file] = readdirSync(join(dir, 'keys'));
-    renameSync(join(dir, 'keys', file), join(dir, 'moved-away'));
+    renameSync(join(dir, 'encryption.key'), join(dir, 'moved-away'));
     const refused = await startRefused({ DATA_DIR: dir });
-    expect(refused.stdout + refused.stderr).toContain('No master key found');
-    expect(readdirSync(join(dir, 'keys'))).toEqual([]);
+    expect(refused.stdout + refused.stderr).toMatch(/encryption key file .* is missing/);
+    expect(existsSync(join(dir, 'encryption.key'))).toBe(false);
+    expect(existsSync(join(dir, 'keys'))).toBe(false);
   });
 });

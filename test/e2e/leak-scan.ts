@@ -6,6 +6,9 @@ export class SecretLedger {
   private readonly secrets = new Set<string>();
 
   add<T extends string>(secret: T): T {
+    if (secret.length < 12) {
+      throw new Error('A secret to scan for must be at least 12 characters, or matches are noise');
+    }
     this.secrets.add(secret);
     return secret;
   }
@@ -13,8 +16,13 @@ export class SecretLedger {
   /** Fails naming the leaked secret's position, never printing the whole haystack twice. */
   expectAbsentFrom(haystack: string, where: string): void {
     for (const secret of this.secrets) {
-      if (haystack.includes(secret)) {
-        throw new Error(`A plaintext secret leaked into ${where}`);
+      const at = haystack.indexOf(secret);
+      if (at >= 0) {
+        // Show where, with the secret itself masked, so the failure report leaks nothing either.
+        const context = haystack
+          .slice(Math.max(0, at - 200), at + secret.length + 50)
+          .replace(secret, '<SECRET>');
+        throw new Error(`A plaintext secret leaked into ${where}: ...${context}...`);
       }
     }
   }

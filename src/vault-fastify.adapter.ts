@@ -1,0 +1,23 @@
+import { HttpException } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { STATUS_CODES } from 'node:http';
+
+/**
+ * Fastify's own refusals (malformed JSON, a body over the limit) reach Nest as exceptions whose
+ * body lacks `error`; this adapter gives them the `{statusCode, message, error}` shape every
+ * other error of ours has.
+ */
+export class VaultFastifyAdapter extends FastifyAdapter {
+  override mapException(error: unknown): unknown {
+    const mapped = super.mapException(error);
+    if (mapped instanceof HttpException && typeof mapped.getResponse() === 'string') {
+      const statusCode = mapped.getStatus();
+      return new HttpException(
+        { statusCode, message: mapped.message, error: STATUS_CODES[statusCode] ?? 'Error' },
+        statusCode,
+        { cause: mapped.cause },
+      );
+    }
+    return mapped;
+  }
+}
