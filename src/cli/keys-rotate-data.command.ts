@@ -9,6 +9,7 @@ interface RotateDataFlags {
   workspace?: string;
   all?: boolean;
   batchSize?: number;
+  throttleMs?: number;
 }
 
 @Command({
@@ -37,6 +38,11 @@ export class KeysRotateDataCommand extends CommandRunner {
     return parsePositiveInt('--batch-size', 10_000)(value);
   }
 
+  @Option({ flags: '--throttle-ms <ms>', description: 'Pause after each batch (default 0)' })
+  parseThrottle(value: string): number {
+    return parsePositiveInt('--throttle-ms', 60_000)(value);
+  }
+
   async run(_params: string[], options: RotateDataFlags): Promise<void> {
     if ((options.workspace === undefined) === (options.all !== true)) {
       console.error('Give exactly one of --workspace <id> and --all');
@@ -49,6 +55,7 @@ export class KeysRotateDataCommand extends CommandRunner {
       .rotate({
         workspaceId: options.workspace,
         batchSize: options.batchSize ?? 200,
+        throttleMs: options.throttleMs,
         onProgress: bar.update,
       })
       .finally(bar.stop);

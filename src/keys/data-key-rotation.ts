@@ -14,6 +14,8 @@ export interface RotateDataOptions {
   /** One workspace, or every workspace when undefined. */
   readonly workspaceId?: string;
   readonly batchSize: number;
+  /** A pause after each batch, to leave the database to the servers on a busy system. */
+  readonly throttleMs?: number;
   /** Called after each batch with rows done so far and the total. */
   readonly onProgress?: (done: number, total: number) => void;
   /**
@@ -27,7 +29,7 @@ export interface WorkspaceRotation {
   readonly workspaceId: string;
   readonly version: number;
   readonly resumed: boolean;
-  readonly reencrypted: number;
+  reencrypted: number;
 }
 
 export interface RotateDataResult {
@@ -71,27 +73,24 @@ export class DataKeyRotation {
     const failures: RotateDataResult['failures'] = [];
     for (const workspaceId of workspaceIds) {
       const { version, resumed } = await this.startOrResume(workspaceId);
-      let reencrypted = await this.pass(
-        workspaceId,
-        version,
-        options.batchSize,
-        failures,
-        progress,
-      );
-      await sleep(options.settleMs ?? CURRENT_VERSION_TTL_MS + 500);
+      const reencrypted = await this.pass(workspaceId, version, options, failures, progress);
+      workspaces.push({ workspaceId, version, resumed, reencrypted });
+    }
+    // One wait for all workspaces: by its end every server writes the new versions.
+    await sleep(options.settleMs ?? CURRENT_VERSION_TTL_MS + 500);
+    for (const workspace of workspaces) {
       for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
-        const again = await this.pass(workspaceId, version, options.batchSize, failures);
-        reencrypted += again;
+        const again = await this.pass(workspace.workspaceId, workspace.version, options, failures);
+        workspace.reencrypted += again;
         if (again === 0) {
           break;
         }
       }
-      if (!failures.some((failure) => failure.workspaceId === workspaceId)) {
+      if (!failures.some((failure) => failure.workspaceId === workspace.workspaceId)) {
         await this.dataSource
           .getRepository(VaultMetaEntity)
-          .delete({ key: markerKey(workspaceId) });
+          .delete({ key: markerKey(workspace.workspaceId) });
       }
-      workspaces.push({ workspaceId, version, resumed, reencrypted });
     }
     return { workspaces, failures };
   }
@@ -113,11 +112,12 @@ export class DataKeyRotation {
   private async pass(
     workspaceId: string,
     version: number,
-    batchSize: number,
+    options: RotateDataOptions,
     failures: RotateDataResult['failures'],
     progress?: (rows: number) => void,
   ): Promise<number> {
     let reencrypted = 0;
+    const batchSize = options.batchSize;
     await scanCredentials(this.dataSource, { workspaceId, batchSize }, async (batch) => {
       const pending = batch.filter((row) => !isAt(row, version));
       let remaining = pending;
@@ -129,6 +129,9 @@ export class DataKeyRotation {
         remaining = lost.length === 0 ? [] : await this.reload(lost, version);
       }
       progress?.(batch.length);
+      if (options.throttleMs) {
+        await sleep(options.throttleMs);
+      }
     });
     return reencrypted;
   }

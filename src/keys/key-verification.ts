@@ -7,7 +7,8 @@ import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 export interface VerifyResult {
   readonly rows: number;
   readonly decrypted: number;
-  readonly canary: 'ok' | 'missing' | string;
+  /** `ok`, `missing`, or why the canary did not decrypt. */
+  readonly canary: string;
   /** Rows per master key (first-release rows count under the key that encrypted them). */
   readonly byMasterKey: Record<string, number>;
   /** Rows per data-key version, as `<workspaceId>@v<version>`, and `legacy:<keyId>`. */

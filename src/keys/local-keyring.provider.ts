@@ -83,11 +83,8 @@ export class LocalKeyringProvider implements MasterKeyProvider {
   }
 
   unwrap(kid: string, wrapped: string, aad: Buffer): Promise<Buffer> {
-    try {
-      return Promise.resolve(open(this.keyFor(kid).key, wrapped, aad));
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+    // A throw inside the executor becomes the rejection.
+    return new Promise((done) => done(open(this.keyFor(kid).key, wrapped, aad)));
   }
 
   legacyKey(legacyKeyId: string): Buffer | undefined {
