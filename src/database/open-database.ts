@@ -41,7 +41,7 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   let masterKeys: MasterKeyProvider | undefined;
   try {
     const references = isNewFile ? NO_KEY_REFERENCES : await readKeyReferences(dataSource);
-    const opened = openMasterKeyProvider(config, holdsEncryptedData(references));
+    const opened = await openMasterKeyProvider(config, holdsEncryptedData(references));
     masterKeys = opened.provider;
     await assertMasterKeysPresent(masterKeys, references, opened.source);
     const keys = new KeyHierarchy(dataSource, masterKeys);

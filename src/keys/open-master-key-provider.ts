@@ -3,18 +3,29 @@ import { ConfigError } from '../config/config-error';
 import { createSecretFile } from '../config/secret-files';
 import { LocalKeyringProvider } from './local-keyring.provider';
 import { MasterKeyProvider } from './master-key.provider';
+import { Pkcs11MasterKeyProvider } from './pkcs11-master-key.provider';
 
 /**
  * The master key provider `KEY_PROVIDER` chooses. A first key file is generated only for a
  * database that holds nothing encrypted yet: a new key could not read old data.
  */
-export function openMasterKeyProvider(
+export async function openMasterKeyProvider(
   config: AppConfig,
   databaseHoldsEncryptedData: boolean,
-): { provider: MasterKeyProvider; source: string } {
+): Promise<{ provider: MasterKeyProvider; source: string }> {
   const keyring = config.keyring;
   if (keyring.kind === 'pkcs11') {
-    throw new ConfigError('KEY_PROVIDER=pkcs11 is not available in this build');
+    const hsm = Pkcs11MasterKeyProvider.open(keyring);
+    try {
+      if (!(await hsm.initialKeyId()) && !databaseHoldsEncryptedData) {
+        // A new vault: its first master key is generated inside the HSM, never outside.
+        await hsm.createKey(keyring.keyLabel);
+      }
+    } catch (error) {
+      await hsm.close();
+      throw error;
+    }
+    return { provider: hsm, source: hsm.source };
   }
   let provider = LocalKeyringProvider.fromConfig(keyring);
   if (!provider.hasKeys && keyring.kind === 'files') {

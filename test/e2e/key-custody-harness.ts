@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -185,4 +185,31 @@ export async function sql<T = Record<string, unknown>>(
   } finally {
     await new Promise((done) => db.close(done));
   }
+}
+
+/**
+ * The PKCS#11 token the tests use (SoftHSM2 in CI): TEST_PKCS11_MODULE, TEST_PKCS11_TOKEN_LABEL
+ * and TEST_PKCS11_PIN, plus SOFTHSM2_CONF for SoftHSM. Says why the tests skip when incomplete.
+ */
+export function pkcs11TestEnv():
+  | { module: string; tokenLabel: string; pin: string; extraEnv: Record<string, string> }
+  | { skip: string } {
+  const { TEST_PKCS11_MODULE, TEST_PKCS11_TOKEN_LABEL, TEST_PKCS11_PIN, SOFTHSM2_CONF } =
+    process.env;
+  if (!TEST_PKCS11_MODULE || !TEST_PKCS11_TOKEN_LABEL || !TEST_PKCS11_PIN) {
+    return {
+      skip:
+        'PKCS#11 tests need TEST_PKCS11_MODULE, TEST_PKCS11_TOKEN_LABEL and TEST_PKCS11_PIN ' +
+        '(an initialised SoftHSM2 token: see docs/key-custody-ci.md)',
+    };
+  }
+  if (!existsSync(TEST_PKCS11_MODULE)) {
+    return { skip: `TEST_PKCS11_MODULE ${TEST_PKCS11_MODULE} does not exist (install softhsm2)` };
+  }
+  return {
+    module: TEST_PKCS11_MODULE,
+    tokenLabel: TEST_PKCS11_TOKEN_LABEL,
+    pin: TEST_PKCS11_PIN,
+    extraEnv: SOFTHSM2_CONF ? { SOFTHSM2_CONF } : {},
+  };
 }
