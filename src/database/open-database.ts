@@ -16,6 +16,7 @@ import {
   readKeyReferences,
 } from '../keys/master-key-check';
 import { MasterKeyProvider } from '../keys/master-key.provider';
+import { recordMasterKeySeen } from '../keys/master-key-rotation';
 import { openMasterKeyProvider } from '../keys/open-master-key-provider';
 import { dataSourceOptions } from './data-source-options';
 
@@ -64,6 +65,9 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
 
 /** Key files and HSMs do not order their keys: the database records which one is active. */
 async function settleActiveMasterKey(keys: KeyHierarchy, source: string): Promise<void> {
+  for (const { kid, createdAt } of await keys.masterKeys.listKeys()) {
+    await recordMasterKeySeen(keys.dataSource, kid, createdAt);
+  }
   if (keys.masterKeys.configuredActiveKeyId() !== undefined) {
     return;
   }
