@@ -19,6 +19,8 @@ export class AppModule {
         CredentialsServiceModule.forRoot({
           encryptionKey: database.encryptionKey,
           jwtSecret: config.jwtSecret,
+          credentialTypes: config.credentialTypes,
+          credentialTypesFile: config.credentialTypesFile,
         }),
         HealthModule,
       ],
