@@ -30,11 +30,16 @@ const EXAMPLE_VALUES: Readonly<Record<string, string>> = {
 };
 
 /** Example `POST /credentials` bodies: the required inputs of each documented type. */
-export function credentialBodyExamples(): Record<string, { summary: string; value: CreateCredentialDto }> {
+export function credentialBodyExamples(): Record<
+  string,
+  { summary: string; value: CreateCredentialDto }
+> {
   const byName = new Map(BUILT_IN_TYPES.map((type) => [type.name, type]));
   return Object.fromEntries(
     DOCUMENTED_CREDENTIAL_NAMES.map((credentialName) => {
-      const type = byName.get(BUILT_IN_ALIASES[credentialName] ?? credentialName) as CredentialTypeDefinition;
+      const type = byName.get(
+        BUILT_IN_ALIASES[credentialName] ?? credentialName,
+      ) as CredentialTypeDefinition;
       const inputs = type.inputs.filter(
         (input) => isRequiredInput(type, input) || EXAMPLE_VALUES[input.name] !== undefined,
       );

@@ -37,7 +37,10 @@ function isEmpty(value: PlainData[string] | undefined): boolean {
 }
 
 /** What the value should have been, or undefined when it fits. */
-function describeTypeMismatch(input: CredentialTypeInput, value: string | number | boolean): string | undefined {
+function describeTypeMismatch(
+  input: CredentialTypeInput,
+  value: string | number | boolean,
+): string | undefined {
   switch (input.type) {
     case 'password':
     case 'string':
@@ -53,7 +56,9 @@ function describeTypeMismatch(input: CredentialTypeInput, value: string | number
         ? undefined
         : 'an absolute URL with a scheme, such as https://host/path';
     case 'json':
-      return typeof value === 'string' && parsesAsJson(value) ? undefined : 'a string holding valid JSON';
+      return typeof value === 'string' && parsesAsJson(value)
+        ? undefined
+        : 'a string holding valid JSON';
     case 'options': {
       const names = (input.options ?? []).map((option) => option.name);
       return typeof value === 'string' && names.includes(value)

@@ -14,7 +14,13 @@ export function describeFields(
     const value = data[input.name];
     const set = isSet(value);
     const secret = isSecretInput(input);
-    const field: CredentialFieldDto = { name: input.name, label: input.label, type: input.type, set, secret };
+    const field: CredentialFieldDto = {
+      name: input.name,
+      label: input.label,
+      type: input.type,
+      set,
+      secret,
+    };
     if (set && !secret) {
       field.value = value;
     }
@@ -23,7 +29,13 @@ export function describeFields(
   const declaredNames = new Set(declared.map((field) => field.name));
   const undeclared = Object.keys(data)
     .filter((key) => !declaredNames.has(key))
-    .map((key) => ({ name: key, label: key, type: 'password', set: isSet(data[key]), secret: true }));
+    .map((key) => ({
+      name: key,
+      label: key,
+      type: 'password',
+      set: isSet(data[key]),
+      secret: true,
+    }));
   return [...declared, ...undeclared];
 }
 

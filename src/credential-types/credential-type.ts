@@ -1,5 +1,13 @@
 /** The input types a credential field can have, as Flowise's credential classes declare them. */
-export const INPUT_TYPES = ['password', 'string', 'url', 'json', 'number', 'boolean', 'options'] as const;
+export const INPUT_TYPES = [
+  'password',
+  'string',
+  'url',
+  'json',
+  'number',
+  'boolean',
+  'options',
+] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
 
 /** One choice of an `options` input. */
@@ -57,6 +65,9 @@ export function isSecretInput(input: CredentialTypeInput): boolean {
 }
 
 /** Hidden inputs and inputs with a default are filled in by Flowise, so never required. */
-export function isRequiredInput(type: CredentialTypeDefinition, input: CredentialTypeInput): boolean {
+export function isRequiredInput(
+  type: CredentialTypeDefinition,
+  input: CredentialTypeInput,
+): boolean {
   return !type.optional && !input.optional && !input.hidden && input.default === undefined;
 }

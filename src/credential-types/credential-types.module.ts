@@ -9,7 +9,10 @@ const credentialTypesRegistry: FactoryProvider<CredentialTypesRegistry> = {
   provide: CredentialTypesRegistry,
   inject: [MODULE_OPTIONS_TOKEN],
   useFactory: (options: CredentialsServiceOptions) =>
-    new CredentialTypesRegistry({ mode: options.credentialTypes, file: options.credentialTypesFile }),
+    new CredentialTypesRegistry({
+      mode: options.credentialTypes,
+      file: options.credentialTypesFile,
+    }),
 };
 
 /** The credential-type catalogue: its API and the registry that checks credentials against it. */

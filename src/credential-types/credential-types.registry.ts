@@ -77,7 +77,9 @@ export class CredentialTypesRegistry {
       }
       return toCredentialTypeResponse(type, this.aliasesOf(type.name));
     };
-    return nameOrNames.includes('&') ? nameOrNames.split('&').map(describeOne) : describeOne(nameOrNames);
+    return nameOrNames.includes('&')
+      ? nameOrNames.split('&').map(describeOne)
+      : describeOne(nameOrNames);
   }
 
   /** The type of this name or alias. */
@@ -141,5 +143,7 @@ export class CredentialTypesRegistry {
 }
 
 function formatChoices(names: string[]): string {
-  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  return names.length === 1
+    ? names[0]
+    : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
 }

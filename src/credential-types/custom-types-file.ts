@@ -109,7 +109,12 @@ export function loadCustomTypesFile(path: string, builtInNames: ReadonlySet<stri
     return fail(['is not valid JSON']);
   }
   const entries = (parsed as { types?: unknown } | null)?.types;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Array.isArray(entries)) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Array.isArray(entries)
+  ) {
     return fail(['must be a JSON object {"types": [...]}']);
   }
   const problems: string[] = [];
@@ -122,8 +127,11 @@ export function loadCustomTypesFile(path: string, builtInNames: ReadonlySet<stri
     }
     const type = plainToInstance(TypeEntry, entry);
     const entryProblems = [
-      ...validateSync(type, { forbidUnknownValues: true, whitelist: true, forbidNonWhitelisted: true })
-        .flatMap((error) => flatten(error, '')),
+      ...validateSync(type, {
+        forbidUnknownValues: true,
+        whitelist: true,
+        forbidNonWhitelisted: true,
+      }).flatMap((error) => flatten(error, '')),
       ...semanticProblems(type),
     ];
     if (entryProblems.length === 0) {
@@ -139,7 +147,11 @@ export function loadCustomTypesFile(path: string, builtInNames: ReadonlySet<stri
   return types.filter((type): type is CustomType => type !== undefined);
 }
 
-function nameProblems(type: TypeEntry, seen: ReadonlySet<string>, builtInNames: ReadonlySet<string>): string[] {
+function nameProblems(
+  type: TypeEntry,
+  seen: ReadonlySet<string>,
+  builtInNames: ReadonlySet<string>,
+): string[] {
   if (seen.has(type.name)) {
     return [`name ${type.name} is defined twice in this file`];
   }
@@ -173,7 +185,11 @@ function semanticProblems(type: TypeEntry): string[] {
     }
     names.add(input.name);
     const value = input.default;
-    if (value !== undefined && value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
+    if (
+      value !== undefined &&
+      value !== null &&
+      !['string', 'number', 'boolean'].includes(typeof value)
+    ) {
       problems.push(`inputs[${index}].default must be a string, number or boolean`);
     }
     if (input.type !== 'options' && input.options !== undefined) {
@@ -184,11 +200,17 @@ function semanticProblems(type: TypeEntry): string[] {
 }
 
 function flatten(error: ValidationError, parent: string): string[] {
-  const path = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
-  const own = Object.values(error.constraints ?? {}).map((message) =>
-    // class-validator's messages start with the property name; give the full path instead.
-    message.startsWith(`${error.property} `) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
-  );
+  const path = /^\d+$/.test(error.property)
+    ? `${parent}[${error.property}]`
+    : [parent, error.property].filter(Boolean).join('.');
+  // class-validator starts its messages with the property name ("type must be ..."), or says
+  // "property x should not exist": either way the full path goes in front.
+  const own = Object.values(error.constraints ?? {}).map((message) => {
+    if (message.startsWith(`${error.property} `)) {
+      return `${path}${message.slice(error.property.length)}`;
+    }
+    return parent === '' ? message : `${parent}: ${message}`;
+  });
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, path))];
 }
 

@@ -24,7 +24,13 @@ export const CATALOGUE_EXTENSIONS: Readonly<Record<string, CatalogueExtension>> 
     // Pinecone's serverless API dropped environments, and Flowise dropped the input with it; the
     // reference page's example still sends it.
     legacyInputs: [
-      { name: 'pineconeEnv', label: 'Pinecone Environment', type: 'string', optional: true, secret: false },
+      {
+        name: 'pineconeEnv',
+        label: 'Pinecone Environment',
+        type: 'string',
+        optional: true,
+        secret: false,
+      },
     ],
   },
   azureOpenAIApi: {

@@ -99,7 +99,9 @@ function toInputResponse(input: CredentialTypeInput): CredentialTypeInputDto {
     optional: input.optional === true,
     ...(input.default !== undefined ? { default: input.default } : {}),
     ...(input.hidden !== undefined ? { hidden: input.hidden } : {}),
-    ...(input.options !== undefined ? { options: input.options.map((option) => ({ ...option })) } : {}),
+    ...(input.options !== undefined
+      ? { options: input.options.map((option) => ({ ...option })) }
+      : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.placeholder !== undefined ? { placeholder: input.placeholder } : {}),
     secret: isSecretInput(input),
