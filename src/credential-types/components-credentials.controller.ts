@@ -1,7 +1,14 @@
 import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
 import { CredentialTypesRegistry } from './credential-types.registry';
 import { CredentialTypeDto } from './dto/credential-type.dto';
@@ -38,7 +45,10 @@ export class ComponentsCredentialsController {
       ],
     },
   })
-  @ApiErrorResponses(404)
+  @ApiNotFoundResponse({
+    description: 'No credential type of this name or alias',
+    type: ErrorResponseDto,
+  })
   getCredentialType(@Param('name') name: string): CredentialTypeDto | CredentialTypeDto[] {
     return this.types.describe(name);
   }

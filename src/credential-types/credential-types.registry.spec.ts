@@ -84,6 +84,8 @@ describe('CredentialTypesRegistry', () => {
     expect(strict.suggest('openAiApi')[0]).toBe('openAIApi');
     expect(strict.suggest('pineconApi')[0]).toBe('pineconeApi');
     expect(strict.suggest('googleGenAiApi')[0]).toBe('googleGenAIApi');
+    expect(strict.suggest('pinecone')).toEqual(['pineconeApi']);
+    expect(strict.suggest('anthropic')).toEqual(['anthropicApi']);
   });
 
   it('points to the catalogue when nothing is close', () => {

@@ -102,7 +102,7 @@ export class CredentialTypesRegistry {
     const wanted = name.toLowerCase();
     const tolerance = Math.max(2, Math.floor(wanted.length / 3));
     return this.names()
-      .map((candidate) => ({ candidate, cost: distance(wanted, candidate.toLowerCase()) }))
+      .map((candidate) => ({ candidate, cost: suggestionCost(wanted, candidate.toLowerCase()) }))
       .filter(({ cost }) => cost <= tolerance)
       .sort((a, b) => a.cost - b.cost || a.candidate.localeCompare(b.candidate))
       .slice(0, MAX_SUGGESTIONS)
@@ -140,6 +140,12 @@ export class CredentialTypesRegistry {
         : 'GET /components-credentials lists the known types';
     return `credentialName ${name} is not a known credential type; ${hint}`;
   }
+}
+
+/** Edit distance, except that a name containing the whole input ("pinecone") counts as close. */
+function suggestionCost(wanted: string, candidate: string): number {
+  const cost = distance(wanted, candidate);
+  return wanted.length >= 4 && candidate.includes(wanted) ? Math.min(cost, 1) : cost;
 }
 
 function formatChoices(names: string[]): string {

@@ -1,3 +1,5 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** One input of a stored credential, as an edit form needs it: never a secret's value. */
 export class CredentialFieldDto {
   /** The `plainDataObj` key. @example openAIApiKey */
@@ -22,5 +24,9 @@ export class CredentialFieldDto {
    * The stored value, only for a non-secret input that is set.
    * @example us-west1-gcp
    */
+  @ApiProperty({
+    required: false,
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+  })
   value?: string | number | boolean;
 }

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { CredentialTypeDefinition, CredentialTypeInput, isSecretInput } from '../credential-type';
 
 export class CredentialTypeOptionDto {
@@ -30,6 +31,11 @@ export class CredentialTypeInputDto {
   optional!: boolean;
 
   /** The value Flowise fills in when the input is left out. */
+  @ApiProperty({
+    required: false,
+    nullable: true,
+    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+  })
   default?: string | number | boolean | null;
 
   /** Flowise does not show the input; it is never required. */
