@@ -230,6 +230,20 @@ describe('CredentialTypesRegistry', () => {
           },
           { ...internalApi },
           { ...internalApi, name: 'extraField', colour: 'red' },
+          {
+            ...internalApi,
+            name: 'badDefault',
+            inputs: [
+              {
+                name: 'mode',
+                label: 'Mode',
+                type: 'options',
+                default: 'c',
+                options: [{ name: 'a', label: 'A' }],
+              },
+              { name: 'mode', label: 'Mode', type: 'string', default: { nested: true } },
+            ],
+          },
           'text',
         ],
       });
@@ -242,7 +256,14 @@ describe('CredentialTypesRegistry', () => {
       expect(message).toContain('types[3] (badOptions): inputs[0].options must be an array');
       expect(message).toContain('types[4] (internalLlmApi): name internalLlmApi is defined twice');
       expect(message).toContain('types[5] (extraField): property colour should not exist');
-      expect(message).toContain('types[6]: must be an object');
+      expect(message).toContain(
+        'types[6] (badDefault): inputs[0].default must be one of the option names',
+      );
+      expect(message).toContain('types[6] (badDefault): inputs[1].name mode is used twice');
+      expect(message).toContain(
+        'types[6] (badDefault): inputs[1].default must be a string, number or boolean',
+      );
+      expect(message).toContain('types[7]: must be an object');
       expect(message).not.toContain('types[0]');
     });
 

@@ -40,7 +40,7 @@ export class CredentialTypesRegistry {
     }
     if (options.file !== undefined) {
       const reserved = new Set([...this.types.keys(), ...this.aliases.keys()]);
-      for (const { definition } of loadCustomTypesFile(options.file, reserved)) {
+      for (const definition of loadCustomTypesFile(options.file, reserved)) {
         // An override of an alias turns the alias into a type of its own.
         this.aliases.delete(definition.name);
         this.types.set(definition.name, definition);

@@ -81,17 +81,14 @@ class TypeEntry {
   inputs!: InputEntry[];
 }
 
-/** A type from the file, and whether it may replace a built-in one. */
-export interface CustomType {
-  definition: CredentialTypeDefinition;
-  override: boolean;
-}
-
 /**
  * Reads and checks a custom credential types file, `{"types": [...]}` in the catalogue's shape.
  * Throws a `ConfigError` naming the file, each bad entry and its problem.
  */
-export function loadCustomTypesFile(path: string, builtInNames: ReadonlySet<string>): CustomType[] {
+export function loadCustomTypesFile(
+  path: string,
+  builtInNames: ReadonlySet<string>,
+): CredentialTypeDefinition[] {
   const fail = (problems: string[]): never => {
     throw new ConfigError(`Invalid credential types file ${path}:\n  - ${problems.join('\n  - ')}`);
   };
@@ -139,12 +136,12 @@ export function loadCustomTypesFile(path: string, builtInNames: ReadonlySet<stri
     }
     seen.add(type.name);
     problems.push(...entryProblems.map((problem) => `${where}: ${problem}`));
-    return entryProblems.length === 0 ? toCustomType(type) : undefined;
+    return entryProblems.length === 0 ? toDefinition(type) : undefined;
   });
   if (problems.length > 0) {
     return fail(problems);
   }
-  return types.filter((type): type is CustomType => type !== undefined);
+  return types.filter((type): type is CredentialTypeDefinition => type !== undefined);
 }
 
 function nameProblems(
@@ -195,6 +192,12 @@ function semanticProblems(type: TypeEntry): string[] {
     if (input.type !== 'options' && input.options !== undefined) {
       problems.push(`inputs[${index}].options is only allowed on an input of type options`);
     }
+    const optionNames = Array.isArray(input.options)
+      ? input.options.map((option) => option.name)
+      : [];
+    if (input.type === 'options' && typeof value === 'string' && !optionNames.includes(value)) {
+      problems.push(`inputs[${index}].default must be one of the option names`);
+    }
   });
   return problems;
 }
@@ -214,10 +217,11 @@ function flatten(error: ValidationError, parent: string): string[] {
   return [...own, ...(error.children ?? []).flatMap((child) => flatten(child, path))];
 }
 
-function toCustomType(type: TypeEntry): CustomType {
-  const { override, ...definition } = type;
-  return {
-    override: override === true,
-    definition: JSON.parse(JSON.stringify(definition)) as CredentialTypeDefinition,
+function toDefinition(type: TypeEntry): CredentialTypeDefinition {
+  // A plain object without class instances, undefined members or the file-only `override`.
+  const definition = JSON.parse(JSON.stringify(type)) as CredentialTypeDefinition & {
+    override?: boolean;
   };
+  delete definition.override;
+  return definition;
 }
