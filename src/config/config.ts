@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
@@ -31,7 +32,9 @@ class EnvironmentVariables {
   DATABASE_URL?: string;
 
   @IsOptional()
-  @Matches(AES_256_KEY_PATTERN, { message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes' })
+  @Matches(AES_256_KEY_PATTERN, {
+    message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+  })
   ENCRYPTION_KEY?: string;
 
   @IsOptional()
@@ -50,8 +53,7 @@ class EnvironmentVariables {
 
 /** Where the AES-256 master key comes from. */
 export type EncryptionKeySource =
-  | { readonly kind: 'env'; readonly key: Buffer }
-  | { readonly kind: 'file'; readonly path: string };
+  { readonly kind: 'env'; readonly key: Buffer } | { readonly kind: 'file'; readonly path: string };
 
 export interface AppConfig {
   readonly port: number;
