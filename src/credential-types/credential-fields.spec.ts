@@ -1,3 +1,5 @@
+import { expect } from 'expect';
+import { describe, it } from 'node:test';
 import { BUILT_IN_TYPES } from './catalogue/built-in-catalogue';
 import { describeFields } from './credential-fields';
 import { CredentialTypeDefinition } from './credential-type';

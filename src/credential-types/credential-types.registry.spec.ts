@@ -1,4 +1,6 @@
+import { expect } from 'expect';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,25 +57,31 @@ describe('CredentialTypesRegistry', () => {
     expect(strict.mode).toBe('strict');
   });
 
-  it.each(REFERENCE_PAGE_NAMES)('knows %s from the reference page', (name) => {
-    expect(strict.find(name)).toBeDefined();
-  });
+  for (const name of REFERENCE_PAGE_NAMES) {
+    it(`knows ${name} from the reference page`, () => {
+      expect(strict.find(name)).toBeDefined();
+    });
+  }
 
-  it.each(REFERENCE_PAGE_EXAMPLES)('accepts the reference page example for %s', (name, data) => {
-    expect(() => strict.assertValid(name, data)).not.toThrow();
-  });
+  for (const [name, data] of REFERENCE_PAGE_EXAMPLES) {
+    it(`accepts the reference page example for ${name}`, () => {
+      expect(() => strict.assertValid(name, data)).not.toThrow();
+    });
+  }
 
-  it.each([
+  for (const [alias, name] of [
     ['googleGenAIApi', 'googleGenerativeAI'],
     ['milvusApi', 'milvusAuth'],
     ['confluenceApi', 'confluenceCloudApi'],
-  ])('resolves the alias %s to %s and checks data against it', (alias, name) => {
-    expect(strict.find(alias)?.name).toBe(name);
-    expect(strict.aliasesOf(name)).toEqual([alias]);
-    expect(problemsOf(() => strict.assertValid(alias, { wrong: 'x' }))).toContainEqual(
-      expect.stringContaining(`is not an input of ${name}`),
-    );
-  });
+  ]) {
+    it(`resolves the alias ${alias} to ${name} and checks data against it`, () => {
+      expect(strict.find(alias)?.name).toBe(name);
+      expect(strict.aliasesOf(name)).toEqual([alias]);
+      expect(problemsOf(() => strict.assertValid(alias, { wrong: 'x' }))).toContainEqual(
+        expect.stringContaining(`is not an input of ${name}`),
+      );
+    });
+  }
 
   it('refuses an unknown type in strict mode, suggesting the closest names', () => {
     expect(problemsOf(() => strict.assertValid('openAiApi', { openAIApiKey: 'k' }))).toEqual([
@@ -124,14 +132,13 @@ describe('CredentialTypesRegistry', () => {
     ).toEqual(['milvusAuth', 'openAIApi']);
   });
 
-  it.each(Object.entries(credentialBodyExamples()))(
-    'accepts the OpenAPI example body for %s',
-    (_key, example) => {
+  for (const [key, example] of Object.entries(credentialBodyExamples())) {
+    it(`accepts the OpenAPI example body for ${key}`, () => {
       expect(() =>
         strict.assertValid(example.value.credentialName, example.value.plainDataObj),
       ).not.toThrow();
-    },
-  );
+    });
+  }
 
   it('documents the ten most used types', () => {
     expect(Object.keys(credentialBodyExamples())).toHaveLength(10);

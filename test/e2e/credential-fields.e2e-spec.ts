@@ -1,7 +1,13 @@
+import { expect } from 'expect';
+import { after, afterEach, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
 import { secretValue } from './factories';
+import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
+
+/** The fields of a response body the assertions read. */
+type Body = { id: string; message: string | string[]; credentialName: string; label: string };
 
 interface Field {
   name: string;
@@ -14,27 +20,17 @@ interface Field {
 
 describe('GET /credentials/:id/fields', () => {
   let t: TestApp;
-  const secrets: string[] = [];
+  const ledger = new SecretLedger();
   const workspaceId = randomWorkspaceId();
   let auth: { Authorization: string };
 
   /** A secret value remembered for the leak scans. */
-  const secret = (label: string): string => {
-    const value = secretValue(label);
-    secrets.push(value);
-    return value;
-  };
-
-  const expectClean = (text: string, where: string): void => {
-    for (const value of secrets) {
-      expect(text.includes(value) ? `a secret leaked into ${where}` : 'clean').toBe('clean');
-    }
-  };
+  const secret = (label: string): string => ledger.add(secretValue(label));
 
   async function call(method: 'get' | 'post' | 'put', path: string, body?: object) {
     const req = request(t.http())[method](`/api/v1${path}`).set(auth);
     const response = await (body === undefined ? req : req.send(body));
-    expectClean(response.text, `${method} ${path}`);
+    ledger.expectResponseClean(response, `${method} ${path}`);
     return response;
   }
 
@@ -45,7 +41,7 @@ describe('GET /credentials/:id/fields', () => {
       plainDataObj,
     });
     expect(response.status).toBe(201);
-    return response.body.id as string;
+    return (response.body as Body).id;
   }
 
   async function fields(id: string): Promise<Field[]> {
@@ -54,13 +50,13 @@ describe('GET /credentials/:id/fields', () => {
     return response.body as Field[];
   }
 
-  beforeAll(async () => {
+  before(async () => {
     t = await createTestApp();
     auth = { Authorization: `Bearer ${t.tokenFor({ workspaceId })}` };
   });
   afterEach(() => t.clear());
-  afterAll(async () => {
-    expectClean(t.logs.lines.join('\n'), 'the logs');
+  after(async () => {
+    ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
     await t.close();
     removeDir(t.dataDir);
   });
@@ -180,7 +176,7 @@ describe('GET /credentials/:id/fields', () => {
     expect(
       (await call('get', '/credentials/7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d/fields')).status,
     ).toBe(404);
-    expect((await call('get', '/credentials/not-an-id/fields')).body.message).toBe(
+    expect(((await call('get', '/credentials/not-an-id/fields')).body as Body).message).toBe(
       'Credential not found',
     );
   });
@@ -194,10 +190,10 @@ describe('GET /credentials/:id/fields', () => {
 describe('GET /credentials/:id/fields (permissive, unknown type)', () => {
   let t: TestApp;
 
-  beforeAll(async () => {
+  before(async () => {
     t = await createTestApp({ CREDENTIAL_TYPES: 'permissive' });
   });
-  afterAll(async () => {
+  after(async () => {
     await t.close();
     removeDir(t.dataDir);
   });
@@ -215,7 +211,7 @@ describe('GET /credentials/:id/fields (permissive, unknown type)', () => {
       });
     expect(created.status).toBe(201);
     const response = await request(t.http())
-      .get(`/api/v1/credentials/${created.body.id}/fields`)
+      .get(`/api/v1/credentials/${(created.body as Body).id}/fields`)
       .set(auth);
     expect(response.status).toBe(200);
     expect(response.text).not.toContain(token);

@@ -1,4 +1,6 @@
+import { expect } from 'expect';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -8,7 +10,11 @@ import { CredentialTypeDefinition } from '../../src/credential-types/credential-
 import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
 import { validPlainDataFor } from '../credential-types/valid-plain-data';
 import { secretValue } from './factories';
+import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
+
+/** The fields of a response body the assertions read. */
+type Body = { id: string; message: string | string[]; credentialName: string; label: string };
 
 /** Every type name on the reference page, as written there. */
 const REFERENCE_PAGE_NAMES = [
@@ -32,7 +38,7 @@ const REFERENCE_PAGE_NAMES = [
 
 /** A test app with its own token, and every secret it was sent, for the leak scans. */
 class Client {
-  readonly secrets: string[] = [];
+  readonly ledger = new SecretLedger();
   readonly auth: { Authorization: string };
 
   constructor(
@@ -49,30 +55,28 @@ class Client {
   ): Promise<request.Response> {
     const req = request(this.t.http())[method](`/api/v1${path}`).set(this.auth);
     const response = await (body === undefined ? req : req.send(body));
-    for (const secret of this.secrets) {
-      expect(response.text.includes(secret) ? `${method} ${path} leaked a secret` : 'clean').toBe(
-        'clean',
-      );
-    }
+    this.ledger.expectResponseClean(response, `${method} ${path}`);
     return response;
   }
 
-  /** A plainDataObj for the type whose values are all remembered as secrets. */
+  /** A secret value, remembered for the leak scans. */
+  secret(label: string): string {
+    return this.ledger.add(secretValue(label));
+  }
+
+  /** A plainDataObj for the type whose string values are all remembered as secrets. */
   dataFor(type: CredentialTypeDefinition): Record<string, string | number | boolean> {
     const data = validPlainDataFor(type);
-    this.secrets.push(
-      ...Object.values(data).filter(
-        (value): value is string => typeof value === 'string' && value.length > 8,
-      ),
-    );
+    for (const value of Object.values(data)) {
+      if (typeof value === 'string' && value.length > 8) {
+        this.ledger.add(value);
+      }
+    }
     return data;
   }
 
   expectLogsClean(): void {
-    const logs = this.t.logs.lines.join('\n');
-    for (const secret of this.secrets) {
-      expect(logs.includes(secret) ? 'a secret reached the logs' : 'clean').toBe('clean');
-    }
+    this.ledger.expectAbsentFrom(this.t.logs.lines.join('\n'), 'the logs');
   }
 }
 
@@ -80,12 +84,12 @@ describe('Credential types (strict, the default)', () => {
   let t: TestApp;
   let c: Client;
 
-  beforeAll(async () => {
+  before(async () => {
     t = await createTestApp();
     c = new Client(t);
   });
   afterEach(() => t.clear());
-  afterAll(async () => {
+  after(async () => {
     c.expectLogsClean();
     await t.close();
     removeDir(t.dataDir);
@@ -169,36 +173,34 @@ describe('Credential types (strict, the default)', () => {
         });
         expect(`${type.name}: ${response.status}`).toBe(`${type.name}: 201`);
       }
-    }, 120_000);
+    });
 
-    it.each([
+    for (const [credentialName, plainDataObj] of [
       ['openAIApi', { openAIApiKey: 'sk-...' }],
       ['pineconeApi', { pineconeApiKey: '...', pineconeEnv: 'us-west1-gcp' }],
       ['huggingFaceApi', { huggingFaceApiKey: 'hf_...' }],
-    ])(
-      'accepts the reference page example for %s as written',
-      async (credentialName, plainDataObj) => {
+    ] as const) {
+      it(`accepts the reference page example for ${credentialName} as written`, async () => {
         const response = await c.call('post', '/credentials', {
           name: 'Example',
           credentialName,
           plainDataObj,
         });
         expect(response.status).toBe(201);
-      },
-    );
+      });
+    }
 
-    it.each(REFERENCE_PAGE_NAMES)(
-      'accepts %s, the name on the reference page',
-      async (credentialName) => {
+    for (const credentialName of REFERENCE_PAGE_NAMES) {
+      it(`accepts ${credentialName}, the name on the reference page`, async () => {
         const response = await c.call('post', '/credentials', {
           name: credentialName,
           credentialName,
           plainDataObj: c.dataFor(await definition(credentialName)),
         });
         expect(response.status).toBe(201);
-        expect(response.body.credentialName).toBe(credentialName);
-      },
-    );
+        expect((response.body as Body).credentialName).toBe(credentialName);
+      });
+    }
 
     it('stores an alias under the name the client sent, so filters by it work', async () => {
       const type = await definition('googleGenAIApi');
@@ -214,8 +216,7 @@ describe('Credential types (strict, the default)', () => {
     });
 
     it('refuses an unknown type with 400, suggesting the closest name, and stores nothing', async () => {
-      const secret = secretValue();
-      c.secrets.push(secret);
+      const secret = c.secret('sk');
       const response = await c.call('post', '/credentials', {
         name: 'Typo',
         credentialName: 'openAiApi',
@@ -235,8 +236,7 @@ describe('Credential types (strict, the default)', () => {
     });
 
     it('lists every problem of the data in one 400, each naming its field, never a value', async () => {
-      const secrets = [secretValue(), secretValue(), secretValue()];
-      c.secrets.push(...secrets);
+      const secrets = [c.secret('port'), c.secret('ssl'), c.secret('pwd')];
       const response = await c.call('post', '/credentials', {
         name: 'Redis',
         credentialName: 'redisCacheApi',
@@ -247,7 +247,7 @@ describe('Credential types (strict, the default)', () => {
         },
       });
       expect(response.status).toBe(400);
-      expect(response.body.message).toEqual(
+      expect((response.body as Body).message).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^plainDataObj\.redisCacheUser is required/),
           expect.stringMatching(/^plainDataObj\.redisCachePwd is required/),
@@ -258,7 +258,7 @@ describe('Credential types (strict, the default)', () => {
           'plainDataObj.redisCacheSslEnabled must be true or false',
         ]),
       );
-      expect(response.body.message).toHaveLength(5);
+      expect((response.body as Body).message).toHaveLength(5);
       expect((await c.call('get', '/credentials')).body).toEqual([]);
     });
 
@@ -272,18 +272,17 @@ describe('Credential types (strict, the default)', () => {
       expect((await post('postgres://u@h/db')).status).toBe(201);
       const refused = await post('www.example.com/x');
       expect(refused.status).toBe(400);
-      expect(refused.body.message).toEqual([
+      expect((refused.body as Body).message).toEqual([
         expect.stringMatching(/^plainDataObj\.postgresUrl must be an absolute URL/),
       ]);
     });
 
     it('accepts the tokens an OAuth flow writes on an OAuth type', async () => {
       const tokens = {
-        access_token: secretValue('ya29'),
-        refresh_token: secretValue('1//'),
+        access_token: c.secret('ya29'),
+        refresh_token: c.secret('1//'),
         expires_at: 1767225600,
       };
-      c.secrets.push(tokens.access_token, tokens.refresh_token);
       const response = await c.call('post', '/credentials', {
         name: 'Gmail',
         credentialName: 'gmailOAuth2',
@@ -295,15 +294,14 @@ describe('Credential types (strict, the default)', () => {
 
   describe('PUT /credentials/:id', () => {
     const createPinecone = async (): Promise<string> => {
-      const apiKey = secretValue('pc');
-      c.secrets.push(apiKey);
+      const apiKey = c.secret('pc');
       const response = await c.call('post', '/credentials', {
         name: 'Pinecone',
         credentialName: 'pineconeApi',
         plainDataObj: { pineconeApiKey: apiKey, pineconeEnv: 'us-west1-gcp' },
       });
       expect(response.status).toBe(201);
-      return response.body.id as string;
+      return (response.body as Body).id;
     };
 
     it('checks the merged data: removing a required input is refused', async () => {
@@ -312,7 +310,7 @@ describe('Credential types (strict, the default)', () => {
         plainDataObj: { pineconeApiKey: null },
       });
       expect(response.status).toBe(400);
-      expect(response.body.message).toEqual([
+      expect((response.body as Body).message).toEqual([
         expect.stringMatching(/^plainDataObj\.pineconeApiKey is required/),
       ]);
     });
@@ -323,7 +321,7 @@ describe('Credential types (strict, the default)', () => {
         plainDataObj: { environment: 'x' },
       });
       expect(unknown.status).toBe(400);
-      expect(unknown.body.message).toEqual([
+      expect((unknown.body as Body).message).toEqual([
         expect.stringMatching(
           /^plainDataObj\.environment is not an input of pineconeApi; allowed: pineconeApiKey, pineconeEnv$/,
         ),
@@ -387,11 +385,11 @@ describe('Credential types (permissive)', () => {
   let t: TestApp;
   let c: Client;
 
-  beforeAll(async () => {
+  before(async () => {
     t = await createTestApp({ CREDENTIAL_TYPES: 'permissive' });
     c = new Client(t);
   });
-  afterAll(async () => {
+  after(async () => {
     await t.close();
     removeDir(t.dataDir);
   });
@@ -426,7 +424,7 @@ describe('Credential types (permissive)', () => {
 
 describe('Custom credential types (CREDENTIAL_TYPES_FILE)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'credential-types-e2e-'));
-  afterAll(() => removeDir(dir));
+  after(() => removeDir(dir));
 
   const writeTypes = (fileName: string, content: object): string => {
     const path = join(dir, fileName);
@@ -479,8 +477,8 @@ describe('Custom credential types (CREDENTIAL_TYPES_FILE)', () => {
         credentialName: 'internalLlmApi',
         plainDataObj: { apiKey: 'key-value', region: 'asia' },
       });
-      expect(bad.body.message).toEqual(['plainDataObj.region must be one of: eu, us']);
-      expect((await c.call('get', '/components-credentials/qdrantApi')).body.label).toBe(
+      expect((bad.body as Body).message).toEqual(['plainDataObj.region must be one of: eu, us']);
+      expect(((await c.call('get', '/components-credentials/qdrantApi')).body as Body).label).toBe(
         'Qdrant (self-hosted)',
       );
       const oldShape = await c.call('post', '/credentials', {
