@@ -1,4 +1,4 @@
-import { FactoryProvider, Module } from '@nestjs/common';
+import { FactoryProvider, Logger, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
 import { CredentialsServiceOptions } from '../core/credentials-service.options';
@@ -8,11 +8,18 @@ import { CredentialTypesRegistry } from './credential-types.registry';
 const credentialTypesRegistry: FactoryProvider<CredentialTypesRegistry> = {
   provide: CredentialTypesRegistry,
   inject: [MODULE_OPTIONS_TOKEN],
-  useFactory: (options: CredentialsServiceOptions) =>
-    new CredentialTypesRegistry({
+  useFactory: (options: CredentialsServiceOptions) => {
+    const registry = new CredentialTypesRegistry({
       mode: options.credentialTypes,
       file: options.credentialTypesFile,
-    }),
+    });
+    if (registry.mode === 'permissive') {
+      new Logger('CredentialTypes').warn(
+        'Permissive credential types: credentials of unknown types are stored unchecked',
+      );
+    }
+    return registry;
+  },
 };
 
 /** The credential-type catalogue: its API and the registry that checks credentials against it. */

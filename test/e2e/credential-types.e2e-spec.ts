@@ -412,6 +412,10 @@ describe('Credential types (permissive)', () => {
     ).toBe(400);
   });
 
+  it('says so in the log at start', () => {
+    expect(t.logs.lines.some((line) => line.includes('Permissive credential types'))).toBe(true);
+  });
+
   it('still checks known types', async () => {
     const response = await c.call('post', '/credentials', {
       name: 'OpenAI',
