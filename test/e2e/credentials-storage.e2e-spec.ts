@@ -24,6 +24,15 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     return t;
   }
 
+  async function createOneAndClose(t: TestApp): Promise<void> {
+    await request(t.http())
+      .post('/api/v1/credentials')
+      .set(auth(t, randomWorkspaceId()))
+      .send(createCredentialBody())
+      .expect(201);
+    await t.close();
+  }
+
   function auth(t: TestApp, workspaceId: string) {
     return { Authorization: `Bearer ${t.tokenFor({ workspaceId })}` };
   }
@@ -98,12 +107,7 @@ describe('Storage: encryption at rest, restarts and keys', () => {
   it('refuses to start with another key and leaves the database byte-for-byte unchanged', async () => {
     const key = randomBytes(32).toString('base64');
     const first = await start({ ENCRYPTION_KEY: key });
-    await request(first.http())
-      .post('/api/v1/credentials')
-      .set(auth(first, randomWorkspaceId()))
-      .send(createCredentialBody())
-      .expect(201);
-    await first.close();
+    await createOneAndClose(first);
     const before = databaseFiles(first).map((file) =>
       existsSync(file) ? readFileSync(file) : null,
     );
@@ -126,12 +130,7 @@ describe('Storage: encryption at rest, restarts and keys', () => {
 
   it('refuses to start when the key file is missing but the database holds credentials', async () => {
     const first = await start();
-    await request(first.http())
-      .post('/api/v1/credentials')
-      .set(auth(first, randomWorkspaceId()))
-      .send(createCredentialBody())
-      .expect(201);
-    await first.close();
+    await createOneAndClose(first);
     const keyFile = join(first.dataDir, 'encryption.key');
     renameSync(keyFile, `${keyFile}.moved`);
 
