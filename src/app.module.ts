@@ -16,6 +16,8 @@ export class AppModule {
         CredentialsServiceModule.forRoot({
           encryption: database.encryption,
           jwtSecret: config.jwtSecret,
+          credentialTypes: config.credentialTypes,
+          credentialTypesFile: config.credentialTypesFile,
         }),
         HealthModule,
       ],

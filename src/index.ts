@@ -15,3 +15,9 @@ export { KeyHierarchy } from './keys/key-hierarchy';
 export { KeyHierarchyEncryptionProvider } from './keys/key-hierarchy-encryption.provider';
 export type { MasterKeyInfo, MasterKeyProvider } from './keys/master-key.provider';
 export { LocalKeyringProvider } from './keys/local-keyring.provider';
+export { CredentialTypesRegistry } from './credential-types/credential-types.registry';
+export type {
+  CredentialTypeDefinition,
+  CredentialTypeInput,
+  CredentialTypesMode,
+} from './credential-types/credential-type';

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../credential-types/credential-type';
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
 import { KEY_ID_PATTERN, keyFingerprint, KeyringConfig, parseEncryptionKeys } from './keyring';
 import { ConfigError } from './config-error';
@@ -68,6 +69,12 @@ class EnvironmentVariables {
   JWT_SECRET?: string;
 
   @IsOptional() @IsString() NODE_ENV?: string;
+
+  @IsOptional()
+  @IsIn(CREDENTIAL_TYPES_MODES, { message: 'CREDENTIAL_TYPES must be strict or permissive' })
+  CREDENTIAL_TYPES?: CredentialTypesMode;
+
+  @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
 }
 
 export type { KeyringConfig } from './keyring';
@@ -87,6 +94,10 @@ export interface AppConfig {
   readonly encryptionKey: EncryptionKeySource;
   readonly jwtSecret: Buffer;
   readonly production: boolean;
+  /** Whether credentials of an unknown type are refused (`strict`) or stored (`permissive`). */
+  readonly credentialTypes: CredentialTypesMode;
+  /** Custom credential types, checked when the server starts. */
+  readonly credentialTypesFile?: string;
 }
 
 /**
@@ -127,6 +138,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : { kind: 'file', path: resolve(dataDir, 'encryption.key') },
     jwtSecret,
     production: vars.NODE_ENV === 'production',
+    credentialTypes: vars.CREDENTIAL_TYPES ?? 'strict',
+    ...(vars.CREDENTIAL_TYPES_FILE !== undefined
+      ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }
+      : {}),
   };
 }
 
@@ -203,6 +218,8 @@ const VARIABLE_NAMES = [
   'PKCS11_KEY_LABEL',
   'JWT_SECRET',
   'NODE_ENV',
+  'CREDENTIAL_TYPES',
+  'CREDENTIAL_TYPES_FILE',
 ] as const;
 
 /** Only the variables we know, so unrelated ones never reach validation (or an error). */

@@ -8,9 +8,12 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FindOptionsWhere, In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
+import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
+import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
@@ -20,8 +23,12 @@ import { EncryptionContext, EncryptionProvider } from './encryption/encryption.p
 import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
-/** Optimistic-concurrency retries when another replica wrote the same row in between. */
-const MAX_UPDATE_ATTEMPTS = 10;
+/**
+ * Optimistic-concurrency attempts when another process wrote the same row in between; each retry
+ * waits a random few milliseconds, so two writers that collided do not collide again in lockstep.
+ */
+const MAX_UPDATE_ATTEMPTS = 30;
+const RETRY_JITTER_MS = 5;
 
 export interface CredentialPage {
   credentials: CredentialResponseDto[];
@@ -40,6 +47,7 @@ export class CredentialsService {
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
+    @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
@@ -70,6 +78,7 @@ export class CredentialsService {
     const id = dto.id ?? randomUUID();
     const plainData = withoutRedactedValues(dto.plainDataObj);
     assertStorable(plainData);
+    this.types.assertValid(dto.credentialName, plainData);
     const now = new Date();
     const row: CredentialEntity = {
       id,
@@ -120,6 +129,7 @@ export class CredentialsService {
         if (result.affected === 1) {
           return toCredentialResponse(updated);
         }
+        await sleep(Math.random() * RETRY_JITTER_MS * attempt);
       }
       throw new ConflictException(`Credential ${id} is being changed concurrently; try again`);
     });
@@ -143,6 +153,12 @@ export class CredentialsService {
     return this.decrypt(row);
   }
 
+  /** Which inputs of the credential's type hold a value; values only of non-secret inputs. */
+  async fields(workspaceId: string, id: string): Promise<CredentialFieldDto[]> {
+    const row = await this.findOwned(workspaceId, id);
+    return this.types.fields(row.credentialName, await this.decrypt(row));
+  }
+
   private async applyUpdate(
     row: CredentialEntity,
     dto: UpdateCredentialDto,
@@ -156,6 +172,7 @@ export class CredentialsService {
     if (dto.plainDataObj !== undefined) {
       const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
       assertStorable(merged);
+      this.types.assertValid(row.credentialName, merged);
       encryptedData = await this.encryption.encrypt(JSON.stringify(merged), contextOf(row));
     }
     return {

@@ -359,17 +359,21 @@ describe('Credentials API', () => {
 
   describe('PUT /credentials/:id', () => {
     it('merges secret fields: replace, keep, remove with null, keep on the redaction sentinel', async () => {
-      const [apiKey, org, endpoint, newKey] = [1, 2, 3, 4].map(() => ledger.add(secretValue()));
+      // awsApi: every input optional, so each merge rule can be shown on one credential.
+      const [awsKey, awsSecret, awsSession, newKey] = [1, 2, 3, 4].map(() =>
+        ledger.add(secretValue()),
+      );
       const created = await create({
-        plainDataObj: { openAIApiKey: apiKey, organization: org, endpoint },
+        credentialName: 'awsApi',
+        plainDataObj: { awsKey, awsSecret, awsSession },
       });
 
       const response = await call('put', `/credentials/${created.id}`, {
         plainDataObj: {
-          openAIApiKey: newKey,
-          organization: null,
-          endpoint: FLOWISE_REDACTED_VALUE,
-          retries: 3,
+          awsKey: newKey,
+          awsSecret: null,
+          awsSession: FLOWISE_REDACTED_VALUE,
+          roleArn: 'arn:aws:iam::123456789012:role/vault',
         },
       });
       expect(response.status).toBe(200);
@@ -379,9 +383,9 @@ describe('Credentials API', () => {
       expect(Date.parse(updated.updatedDate)).toBeGreaterThan(Date.parse(created.updatedDate));
       expect(updated.encryptedData).not.toBe(created.encryptedData);
       await expect(reveal(created.id)).resolves.toEqual({
-        openAIApiKey: newKey,
-        endpoint,
-        retries: 3,
+        awsKey: newKey,
+        awsSession,
+        roleArn: 'arn:aws:iam::123456789012:role/vault',
       });
     });
 

@@ -50,14 +50,19 @@ describe('Storage: encryption at rest, restarts and keys', () => {
       const response = await request(t.http())
         .post('/api/v1/credentials')
         .set(auth(t, workspaceId))
-        .send(createCredentialBody({ plainDataObj: { openAIApiKey: ledger.add(secretValue()) } }));
+        .send(
+          createCredentialBody({
+            credentialName: 'awsApi',
+            plainDataObj: { awsKey: ledger.add(secretValue()) },
+          }),
+        );
       ids.push((response.body as { id: string }).id);
     }
     for (const id of ids.slice(0, 10)) {
       await request(t.http())
         .put(`/api/v1/credentials/${id}`)
         .set(auth(t, workspaceId))
-        .send({ plainDataObj: { organization: ledger.add(secretValue('org')) } })
+        .send({ plainDataObj: { awsSecret: ledger.add(secretValue('aws')) } })
         .expect(200);
     }
     // Scan while the server runs (the WAL holds the recent writes) and again after it closed.
@@ -78,7 +83,7 @@ describe('Storage: encryption at rest, restarts and keys', () => {
       const response = await request(first.http())
         .post('/api/v1/credentials')
         .set(auth(first, workspaceId))
-        .send(createCredentialBody({ plainDataObj: { openAIApiKey: secret } }));
+        .send(createCredentialBody({ credentialName: 'awsApi', plainDataObj: { awsKey: secret } }));
       created.unshift(response.body as Record<string, string>);
     }
     await first.close();
@@ -93,13 +98,13 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     await request(second.http())
       .put(`/api/v1/credentials/${created[0].id}`)
       .set(auth(second, workspaceId))
-      .send({ plainDataObj: { extra: newSecret } })
+      .send({ plainDataObj: { awsSecret: newSecret } })
       .expect(200);
     await expect(
       second.app.get(CredentialsService).revealPlainData(workspaceId, created[0].id),
     ).resolves.toEqual({
-      openAIApiKey: secrets[4],
-      extra: newSecret,
+      awsKey: secrets[4],
+      awsSecret: newSecret,
     });
     await second.close();
   });
