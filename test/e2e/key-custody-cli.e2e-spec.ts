@@ -25,7 +25,7 @@ interface Status {
 
 const secretBody = (secret: string) => ({
   name: 'OpenAI',
-  credentialName: 'openAIApi',
+  credentialName: 'keyCustodyTest',
   plainDataObj: { openAIApiKey: secret },
 });
 
@@ -216,7 +216,7 @@ describe('keys:* with ENCRYPTION_KEYS and first-release data', () => {
       const id = randomUUID();
       await sql(
         db,
-        "INSERT INTO credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate, version) VALUES (?, 'old', 'openAIApi', ?, 'ws-old', '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000', 1)",
+        "INSERT INTO credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate, version) VALUES (?, 'old', 'keyCustodyTest', ?, 'ws-old', '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000', 1)",
         [
           id,
           await v1.encrypt('{"openAIApiKey":"sk-old"}', {

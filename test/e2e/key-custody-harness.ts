@@ -36,9 +36,19 @@ export function tokenFor(workspaceId: string): string {
   return sign({ sub: 'user-1', workspaceId }, JWT_SECRET, { algorithm: 'HS256', expiresIn: 600 });
 }
 
-/** Only what a test sets: the developer's own environment must not leak into a child. */
+/**
+ * Only what a test sets: the developer's own environment must not leak into a child. Key
+ * custody tests store an unknown credential type (`keyCustodyTest`) with free-form fields, so
+ * that merges can add any field: permissive credential types.
+ */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, JWT_SECRET, NODE_ENV: 'test', ...env };
+  return {
+    PATH: process.env.PATH,
+    JWT_SECRET,
+    NODE_ENV: 'test',
+    CREDENTIAL_TYPES: 'permissive',
+    ...env,
+  };
 }
 
 export interface CliResult {

@@ -136,7 +136,7 @@ describe('PKCS#11 master keys (SoftHSM2)', () => {
       try {
         const created = await api(server, 'POST', '/credentials', 'ws-a', {
           name: 'OpenAI',
-          credentialName: 'openAIApi',
+          credentialName: 'keyCustodyTest',
           plainDataObj: { openAIApiKey: 'sk-hsm-e2e' },
         });
         expect(created.status).toBe(201);

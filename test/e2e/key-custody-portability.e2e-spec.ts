@@ -51,7 +51,7 @@ describe('export / import between instances with different keys, and backup', ()
       const workspaceId = i < 3 ? 'ws-a' : 'ws-b';
       const created = await api(server, 'POST', '/credentials', workspaceId, {
         name: `cred ${i}`,
-        credentialName: 'openAIApi',
+        credentialName: 'keyCustodyTest',
         plainDataObj: { openAIApiKey: secret },
       });
       expect(created.status).toBe(201);

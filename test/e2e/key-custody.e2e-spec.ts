@@ -24,7 +24,7 @@ import {
 
 const body = (secret: string) => ({
   name: 'OpenAI',
-  credentialName: 'openAIApi',
+  credentialName: 'keyCustodyTest',
   plainDataObj: { openAIApiKey: secret },
 });
 
@@ -89,7 +89,7 @@ describe('Key hierarchy (server processes)', () => {
       [
         id,
         'old',
-        'openAIApi',
+        'keyCustodyTest',
         await v1.encrypt('{"openAIApiKey":"sk-old"}', { workspaceId: 'ws-old', credentialId: id }),
         'ws-old',
         '2025-01-01 00:00:00.000',

@@ -67,7 +67,7 @@ describe('Key rotation drill', () => {
       for (let i = 0; i < 3; i++) {
         const created = await api(server, 'POST', '/credentials', workspaceId, {
           name: `load ${i}`,
-          credentialName: 'openAIApi',
+          credentialName: 'keyCustodyTest',
           plainDataObj: { openAIApiKey: `sk-load-${workspaceId}-${i}` },
         });
         expect(created.status).toBe(201);
@@ -81,7 +81,7 @@ describe('Key rotation drill', () => {
       async (i) => {
         const created = await api(server, 'POST', '/credentials', 'ws-bulk', {
           name: `bulk ${i}`,
-          credentialName: 'openAIApi',
+          credentialName: 'keyCustodyTest',
           plainDataObj: { openAIApiKey: `sk-bulk-${i}` },
         });
         expect(created.status).toBe(201);
