@@ -19,6 +19,11 @@ export class AppModule {
         CredentialsServiceModule.forRoot({
           encryptionKey: database.encryptionKey,
           jwtSecret: config.jwtSecret,
+          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+          refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+          apiKeySecret: config.apiKeySecret,
+          initialAdmin: config.initialAdmin,
+          externalIdp: config.externalIdp,
         }),
         HealthModule,
       ],

@@ -3,13 +3,18 @@ import { AuthModule } from './auth/auth.module';
 import { CredentialsCoreModule } from './core/credentials-core.module';
 import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
 import { CredentialsModule } from './credentials/credentials.module';
+import { UsersModule } from './users/users.module';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 /**
  * The credential vault as one module: the Flowise-compatible credentials API behind its own
  * bearer-token guard. The host provides a TypeORM DataSource holding `CREDENTIALS_ENTITIES`
  * and running `CREDENTIALS_MIGRATIONS`, and chooses the route prefix.
  */
-@Module({ imports: [AuthModule, CredentialsModule], exports: [CredentialsModule] })
+@Module({
+  imports: [AuthModule, CredentialsModule, UsersModule, WorkspaceModule],
+  exports: [CredentialsModule],
+})
 export class CredentialsServiceModule {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
     return { module: CredentialsServiceModule, imports: [CredentialsCoreModule.forRoot(options)] };

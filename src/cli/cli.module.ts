@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
+import { CredentialsCoreModule } from '../core/credentials-core.module';
 import { OpenDatabase } from '../database/open-database';
+import { UsersModule } from '../users/users.module';
+import { WorkspaceModule } from '../workspace/workspace.module';
+import { UserCreateCommand } from './user-create.command';
 
 /**
  * The operator CLI (`npm run cli -- <command>`): the same database, checks and services as the
@@ -17,8 +21,15 @@ export class CliModule {
           useFactory: () => database.dataSource.options,
           dataSourceFactory: () => Promise.resolve(database.dataSource),
         }),
+        CredentialsCoreModule.forRoot({
+          encryptionKey: database.encryptionKey,
+          jwtSecret: config.jwtSecret,
+          initialAdmin: config.initialAdmin,
+        }),
+        UsersModule,
+        WorkspaceModule,
       ],
-      providers: [{ provide: 'APP_CONFIG', useValue: config }],
+      providers: [{ provide: 'APP_CONFIG', useValue: config }, UserCreateCommand],
     };
   }
 }

@@ -12,6 +12,11 @@ async function main(): Promise<void> {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
     },
+    // Errors thrown by a command's run(): nest-commander would print them and exit 0.
+    serviceErrorHandler: (error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+    },
   });
 }
 

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { UsersModule } from '../users/users.module';
+import { InitialAdminService } from './initial-admin.service';
+import { WorkspaceMemberEntity } from './workspace-member.entity';
+import { WorkspaceEntity } from './workspace.entity';
+import { WorkspaceService } from './workspace.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([WorkspaceEntity, WorkspaceMemberEntity]),
+    UsersModule,
+    AuthModule,
+  ],
+  providers: [WorkspaceService, InitialAdminService],
+  exports: [WorkspaceService],
+})
+export class WorkspaceModule {}
