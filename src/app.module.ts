@@ -24,6 +24,7 @@ export class AppModule {
           apiKeySecret: config.apiKeySecret,
           initialAdmin: config.initialAdmin,
           externalIdp: config.externalIdp,
+          loginThrottle: config.loginThrottle,
         }),
         HealthModule,
       ],

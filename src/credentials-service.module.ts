@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { SessionModule } from './auth/session.module';
 import { CredentialsCoreModule } from './core/credentials-core.module';
 import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -12,7 +13,7 @@ import { WorkspaceModule } from './workspace/workspace.module';
  * and running `CREDENTIALS_MIGRATIONS`, and chooses the route prefix.
  */
 @Module({
-  imports: [AuthModule, CredentialsModule, UsersModule, WorkspaceModule],
+  imports: [AuthModule, CredentialsModule, UsersModule, WorkspaceModule, SessionModule],
   exports: [CredentialsModule],
 })
 export class CredentialsServiceModule {

@@ -102,6 +102,14 @@ class EnvironmentVariables {
   JWT_DEFAULT_PERMISSIONS?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600) JWT_JWKS_COOLDOWN_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) LOGIN_MAX_FAILURES_PER_EMAIL?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) LOGIN_MAX_FAILURES_PER_ADDRESS?: number;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'LOGIN_THROTTLE_WINDOW must be a duration like 15m' })
+  LOGIN_THROTTLE_WINDOW?: string;
 }
 
 /** Where the AES-256 master key comes from. */
@@ -127,6 +135,12 @@ export interface AppConfig {
   readonly apiKeySecret?: Buffer;
   /** An organisation's own identity provider, when `JWT_JWKS_URL` or `JWT_PUBLIC_KEY` is set. */
   readonly externalIdp?: ExternalIdpOptions;
+  /** Failed logins allowed per email / per client address within the window, before 429. */
+  readonly loginThrottle: {
+    readonly maxFailuresPerEmail: number;
+    readonly maxFailuresPerAddress: number;
+    readonly windowSeconds: number;
+  };
 }
 
 /**
@@ -174,6 +188,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiKeySecret:
       vars.API_KEY_SECRET !== undefined ? Buffer.from(vars.API_KEY_SECRET, 'utf8') : undefined,
     externalIdp: externalIdpOf(vars),
+    loginThrottle: {
+      maxFailuresPerEmail: vars.LOGIN_MAX_FAILURES_PER_EMAIL ?? 5,
+      maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 20,
+      windowSeconds: parseDuration(vars.LOGIN_THROTTLE_WINDOW ?? '15m'),
+    },
   };
 }
 
@@ -200,7 +219,7 @@ function identityProblems(vars: EnvironmentVariables): string[] {
   if ((vars.ADMIN_EMAIL === undefined) !== (vars.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  for (const name of ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL'] as const) {
+  for (const name of ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL', 'LOGIN_THROTTLE_WINDOW'] as const) {
     const value = vars[name];
     if (value !== undefined && DURATION_PATTERN.test(value) && parseDuration(value) < 1) {
       problems.push(`${name} must be at least 1 second`);
@@ -286,6 +305,9 @@ const VARIABLE_NAMES = [
   'API_KEY_SECRET',
   'JWT_JWKS_URL',
   'JWT_PUBLIC_KEY',
+  'LOGIN_MAX_FAILURES_PER_EMAIL',
+  'LOGIN_MAX_FAILURES_PER_ADDRESS',
+  'LOGIN_THROTTLE_WINDOW',
   ...EXTERNAL_ONLY_VARIABLES,
 ] as const;
 
