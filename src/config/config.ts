@@ -42,7 +42,9 @@ class EnvironmentVariables {
   DATABASE_URL?: string;
 
   @IsOptional()
-  @Matches(AES_256_KEY_PATTERN, { message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes' })
+  @Matches(AES_256_KEY_PATTERN, {
+    message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+  })
   ENCRYPTION_KEY?: string;
 
   @IsOptional()
@@ -114,8 +116,7 @@ class EnvironmentVariables {
 
 /** Where the AES-256 master key comes from. */
 export type EncryptionKeySource =
-  | { readonly kind: 'env'; readonly key: Buffer }
-  | { readonly kind: 'file'; readonly path: string };
+  { readonly kind: 'env'; readonly key: Buffer } | { readonly kind: 'file'; readonly path: string };
 
 export interface AppConfig {
   readonly port: number;

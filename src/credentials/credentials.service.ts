@@ -17,12 +17,7 @@ import { CredentialResponseDto, toCredentialResponse } from './dto/credential-re
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
 import { EncryptionContext, EncryptionProvider } from './encryption/encryption.provider';
-import {
-  mergePlainData,
-  PlainData,
-  plainDataProblems,
-  withoutRedactedValues,
-} from './plain-data';
+import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
 /** Optimistic-concurrency retries when another replica wrote the same row in between. */
@@ -81,7 +76,10 @@ export class CredentialsService {
       workspaceId,
       name: dto.name,
       credentialName: dto.credentialName,
-      encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), { workspaceId, credentialId: id }),
+      encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), {
+        workspaceId,
+        credentialId: id,
+      }),
       createdDate: now,
       updatedDate: now,
       version: 1,
@@ -128,7 +126,9 @@ export class CredentialsService {
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {
-    const result = isUUID(id) ? await this.credentials.delete({ id: id.toLowerCase(), workspaceId }) : undefined;
+    const result = isUUID(id)
+      ? await this.credentials.delete({ id: id.toLowerCase(), workspaceId })
+      : undefined;
     if (result?.affected !== 1) {
       throw credentialNotFound(id);
     }
@@ -143,7 +143,10 @@ export class CredentialsService {
     return this.decrypt(row);
   }
 
-  private async applyUpdate(row: CredentialEntity, dto: UpdateCredentialDto): Promise<CredentialEntity> {
+  private async applyUpdate(
+    row: CredentialEntity,
+    dto: UpdateCredentialDto,
+  ): Promise<CredentialEntity> {
     if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
       throw new BadRequestException(
         `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
@@ -166,7 +169,9 @@ export class CredentialsService {
   }
 
   private async decrypt(row: CredentialEntity): Promise<PlainData> {
-    return JSON.parse(await this.encryption.decrypt(row.encryptedData, contextOf(row))) as PlainData;
+    return JSON.parse(
+      await this.encryption.decrypt(row.encryptedData, contextOf(row)),
+    ) as PlainData;
   }
 
   private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {

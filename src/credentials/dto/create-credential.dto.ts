@@ -6,7 +6,7 @@ import { PlainDataField } from './plain-data.decorator';
 export class CreateCredentialDto {
   /**
    * Display name, 1 to 255 characters, not blank.
-   * @example My OpenAI Key
+   * @example "My OpenAI Key"
    */
   @IsString()
   @Length(1, 255)
@@ -36,6 +36,8 @@ export class CreateCredentialDto {
    */
   @IsOptional()
   @IsUUID('all')
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
   id?: string;
 }
