@@ -48,7 +48,11 @@ export class AuthController {
   /** Trade a refresh token for a new pair. Reusing a spent one revokes its whole session. */
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @ApiResponse({ status: 401, description: 'Unknown, expired, revoked or reused refresh token', type: ErrorResponseDto })
+  @ApiResponse({
+    status: 401,
+    description: 'Unknown, expired, revoked or reused refresh token',
+    type: ErrorResponseDto,
+  })
   @ApiErrorResponses(400)
   refreshSession(@Body() body: RefreshTokenDto): Promise<TokenPairResponseDto> {
     return this.sessions.refresh(body.refreshToken);

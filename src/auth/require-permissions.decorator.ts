@@ -1,22 +1,24 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiExtension, ApiResponse } from '@nestjs/swagger';
-import { ErrorResponseDto } from '../common/error-response.dto';
+import { ApiExtension, ApiOperation } from '@nestjs/swagger';
 import { Permission } from './permissions';
 
 export const REQUIRED_PERMISSIONS = 'credentials-vault:required-permissions';
 
 /**
  * The permissions an operation needs (checked by `PermissionsGuard`), stated in the OpenAPI
- * document as `x-required-permissions` and in the operation's 403 response.
+ * document as `x-required-permissions` and in the operation's description.
  */
 export function RequirePermissions(...permissions: Permission[]): MethodDecorator {
   return applyDecorators(
     SetMetadata(REQUIRED_PERMISSIONS, permissions),
     ApiExtension('x-required-permissions', permissions),
-    ApiResponse({
-      status: 403,
-      description: `Needs permission ${permissions.join(' and ')}; without it: Missing permission ${permissions[0]}`,
-      type: ErrorResponseDto,
-    }),
+    ApiOperation(
+      {
+        description:
+          `Requires permission \`${permissions.join('`, `')}\`; without it the answer is ` +
+          `403 "Missing permission ${permissions[0]}".`,
+      },
+      { overrideExisting: false },
+    ),
   );
 }

@@ -107,7 +107,7 @@ export class SessionService {
   }
 
   async switchWorkspace(principal: Principal, workspaceId: string): Promise<TokenPairResponseDto> {
-    const user = await this.signedInUser(principal);
+    const user = await this.users.signedIn(principal);
     const membership = await this.workspaces.membership(user.id, workspaceId);
     if (!membership) {
       throw workspaceNotFound(workspaceId);
@@ -116,7 +116,7 @@ export class SessionService {
   }
 
   async me(principal: Principal): Promise<MeResponseDto> {
-    const user = await this.signedInUser(principal);
+    const user = await this.users.signedIn(principal);
     const membership = await this.workspaces.membership(user.id, principal.workspaceId);
     if (!membership) {
       throw workspaceNotFound(principal.workspaceId);
@@ -134,7 +134,7 @@ export class SessionService {
 
   /** Changes the password and ends every session of the user. */
   async changePassword(principal: Principal, current: string, next: string): Promise<void> {
-    const user = await this.signedInUser(principal);
+    const user = await this.users.signedIn(principal);
     if (!(await this.users.verifyPassword(user, current))) {
       throw new ForbiddenException('Current password is incorrect');
     }
@@ -144,17 +144,6 @@ export class SessionService {
       { revokedAt: new Date() },
     );
     this.logger.log(`User ${user.id} changed their password; their sessions were revoked`);
-  }
-
-  /** The user behind one of our access tokens; API keys and external tokens have none. */
-  private async signedInUser(principal: Principal): Promise<UserEntity> {
-    const user = principal.via === 'token' ? await this.users.findById(principal.userId) : null;
-    if (!user) {
-      throw new ForbiddenException(
-        "This endpoint needs a signed-in user's access token (POST /auth/login)",
-      );
-    }
-    return user;
   }
 
   private async chooseWorkspace(user: UserEntity, workspaceId?: string): Promise<Membership> {

@@ -66,9 +66,13 @@ export class UserCreateCommand extends CommandRunner {
       `Created user ${result.user.id} (${result.user.email})${dto.isInstanceAdmin ? ' as instance admin' : ''}`,
     ];
     if (result.workspace) {
-      lines.push(`Member of workspace ${result.workspace.id} (${result.workspace.name}) as ${result.role}`);
+      lines.push(
+        `Member of workspace ${result.workspace.id} (${result.workspace.name}) as ${result.role}`,
+      );
     } else {
-      lines.push('Not a member of any workspace yet: add them with POST /api/v1/workspaces/:id/members');
+      lines.push(
+        'Not a member of any workspace yet: add them with POST /api/v1/workspaces/:id/members',
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   }

@@ -54,7 +54,9 @@ class EnvironmentVariables {
 
   @IsOptional() @IsString() NODE_ENV?: string;
 
-  @IsOptional() @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' }) ADMIN_EMAIL?: string;
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
 
   @IsOptional()
   @IsString()
@@ -98,16 +100,30 @@ class EnvironmentVariables {
   JWT_PERMISSIONS_CLAIM?: string;
 
   @IsOptional()
-  @Matches(/^\s*credentials:(view|create|update|delete)(\s*,\s*credentials:(view|create|update|delete))*\s*$/, {
-    message: 'JWT_DEFAULT_PERMISSIONS must be a comma-separated list of credentials:view, credentials:create, credentials:update, credentials:delete',
-  })
+  @Matches(
+    /^\s*credentials:(view|create|update|delete)(\s*,\s*credentials:(view|create|update|delete))*\s*$/,
+    {
+      message:
+        'JWT_DEFAULT_PERMISSIONS must be a comma-separated list of credentials:view, credentials:create, credentials:update, credentials:delete',
+    },
+  )
   JWT_DEFAULT_PERMISSIONS?: string;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(3600) JWT_JWKS_COOLDOWN_SECONDS?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) LOGIN_MAX_FAILURES_PER_EMAIL?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES_PER_EMAIL?: number;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100000) LOGIN_MAX_FAILURES_PER_ADDRESS?: number;
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LOGIN_MAX_FAILURES_PER_ADDRESS?: number;
 
   @IsOptional()
   @Matches(DURATION_PATTERN, { message: 'LOGIN_THROTTLE_WINDOW must be a duration like 15m' })
@@ -201,7 +217,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 function parseDuration(value: string): number {
   const unitSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const;
   const unit = /[smhd]$/.test(value) ? (value.slice(-1) as keyof typeof unitSeconds) : 's';
-  return Number(unit === 's' && !value.endsWith('s') ? value : value.slice(0, -1)) * unitSeconds[unit];
+  return (
+    Number(unit === 's' && !value.endsWith('s') ? value : value.slice(0, -1)) * unitSeconds[unit]
+  );
 }
 
 const EXTERNAL_ONLY_VARIABLES = [

@@ -1,7 +1,13 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
+import type { Principal } from '../auth/principal';
 import { isUniqueViolation } from '../common/database-errors';
 import { PasswordService } from './password.service';
 import { UserEntity } from './user.entity';
@@ -26,6 +32,10 @@ export class UsersService {
 
   /** Creates a user; pass a transaction's manager to create it together with other rows. */
   async create(user: NewUser, manager: EntityManager = this.users.manager): Promise<UserEntity> {
+    // Checked first so the usual conflict never reaches the database's error log.
+    if (await manager.existsBy(UserEntity, { email: normalizeEmail(user.email) })) {
+      throw new ConflictException('A user with this email already exists');
+    }
     const now = new Date();
     const row: UserEntity = {
       id: randomUUID(),
@@ -87,6 +97,29 @@ export class UsersService {
       { id: userId },
       { passwordHash: await this.passwords.hash(password), updatedAt: new Date() },
     );
+  }
+
+  /**
+   * The user behind one of our access tokens. API keys, external tokens and `npm run token`
+   * tokens name no user of ours: 403.
+   */
+  async signedIn(principal: Principal): Promise<UserEntity> {
+    const user = principal.via === 'token' ? await this.findById(principal.userId) : null;
+    if (!user) {
+      throw new ForbiddenException(
+        "This endpoint needs a signed-in user's access token (POST /auth/login)",
+      );
+    }
+    return user;
+  }
+
+  /** The signed-in user when they administer the instance; 403 otherwise. */
+  async instanceAdmin(principal: Principal): Promise<UserEntity> {
+    const user = await this.signedIn(principal);
+    if (!user.isInstanceAdmin) {
+      throw new ForbiddenException('Only an instance admin can manage users');
+    }
+    return user;
   }
 
   verifyPassword(user: UserEntity, password: string): Promise<boolean> {

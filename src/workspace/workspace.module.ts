@@ -3,9 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { UsersModule } from '../users/users.module';
 import { InitialAdminService } from './initial-admin.service';
+import { WorkspaceAdminService } from './workspace-admin.service';
 import { WorkspaceMemberEntity } from './workspace-member.entity';
 import { WorkspaceEntity } from './workspace.entity';
 import { WorkspaceService } from './workspace.service';
+import { WorkspacesController } from './workspaces.controller';
 
 @Module({
   imports: [
@@ -13,7 +15,8 @@ import { WorkspaceService } from './workspace.service';
     UsersModule,
     AuthModule,
   ],
-  providers: [WorkspaceService, InitialAdminService],
+  controllers: [WorkspacesController],
+  providers: [WorkspaceService, WorkspaceAdminService, InitialAdminService],
   exports: [WorkspaceService],
 })
 export class WorkspaceModule {}

@@ -57,7 +57,9 @@ export class WorkspaceService {
         createdAt: now,
       });
     };
-    await (manager.queryRunner?.isTransactionActive ? insert(manager) : manager.transaction(insert));
+    await (manager.queryRunner?.isTransactionActive
+      ? insert(manager)
+      : manager.transaction(insert));
     return workspace;
   }
 
@@ -93,7 +95,11 @@ export class WorkspaceService {
    * The caller's membership when their role grants `permission`. A workspace they do not belong
    * to is a 404, exactly like one that does not exist.
    */
-  async authorize(userId: string, workspaceId: string, permission: Permission): Promise<Membership> {
+  async authorize(
+    userId: string,
+    workspaceId: string,
+    permission: Permission,
+  ): Promise<Membership> {
     const membership = await this.membership(userId, workspaceId);
     if (!membership) {
       throw workspaceNotFound(workspaceId);
@@ -143,11 +149,22 @@ export class WorkspaceService {
     manager: EntityManager = this.members.manager,
   ): Promise<Member> {
     const createdAt = new Date();
+    const conflict = () =>
+      new ConflictException(`User ${user.id} is already a member of this workspace`);
+    // Checked first so the usual conflict never reaches the database's error log.
+    if (await manager.existsBy(WorkspaceMemberEntity, { workspaceId, userId: user.id })) {
+      throw conflict();
+    }
     try {
-      await manager.insert(WorkspaceMemberEntity, { workspaceId, userId: user.id, role, createdAt });
+      await manager.insert(WorkspaceMemberEntity, {
+        workspaceId,
+        userId: user.id,
+        role,
+        createdAt,
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictException(`User ${user.id} is already a member of this workspace`);
+        throw conflict();
       }
       throw error;
     }
@@ -177,11 +194,7 @@ export class WorkspaceService {
         await assertAnotherOwner(em, workspaceId, 'removed');
       }
       await em.delete(WorkspaceMemberEntity, { workspaceId, userId });
-      await em.update(
-        RefreshTokenEntity,
-        { workspaceId, userId },
-        { revokedAt: new Date() },
-      );
+      await em.update(RefreshTokenEntity, { workspaceId, userId }, { revokedAt: new Date() });
     });
   }
 

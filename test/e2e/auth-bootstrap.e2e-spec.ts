@@ -110,11 +110,11 @@ describe('npm run cli -- user:create', () => {
     process.argv = ['node', 'cli', ...args];
     Object.defineProperty(process, 'stdin', { value: Readable.from([input]), configurable: true });
     const written: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (chunk: string | Uint8Array) => {
       written.push(String(chunk));
       return true;
-    }) as typeof process.stdout.write;
+    };
     let error: Error | undefined;
     try {
       await CommandFactory.run(CliModule.forRoot(config, database), {
@@ -170,8 +170,13 @@ describe('npm run cli -- user:create', () => {
     expect(short.error?.message).not.toContain('tiny');
 
     const email = emailValue();
-    expect((await runCli(['user:create', '--email', email], `${passwordValue()}\n`)).error).toBeUndefined();
-    const taken = await runCli(['user:create', '--email', email.toUpperCase()], `${passwordValue()}\n`);
+    expect(
+      (await runCli(['user:create', '--email', email], `${passwordValue()}\n`)).error,
+    ).toBeUndefined();
+    const taken = await runCli(
+      ['user:create', '--email', email.toUpperCase()],
+      `${passwordValue()}\n`,
+    );
     expect(taken.error?.message).toBe('A user with this email already exists');
   });
 });

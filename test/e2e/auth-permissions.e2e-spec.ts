@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { Role, ROLE_PERMISSIONS, ROLES } from '../../src/auth/permissions';
 import { createCredentialBody } from './factories';
-import { bearer, createUser, createWorkspace, login } from './identity';
+import { bearer, bodyOf, createUser, createWorkspace, login, messageOf } from './identity';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
@@ -32,8 +32,7 @@ describe('Permissions on the credentials API', () => {
     const workspace = await createWorkspace(t, 'Perms');
     workspaceId = workspace.workspaceId;
     for (const role of ROLES) {
-      const user =
-        role === 'owner' ? workspace.owner : await createUser(t, { workspaceId, role });
+      const user = role === 'owner' ? workspace.owner : await createUser(t, { workspaceId, role });
       ledger.add(user.password);
       const session = await login(t, user);
       tokens.set(role, ledger.add(session.accessToken));
@@ -53,7 +52,7 @@ describe('Permissions on the credentials API', () => {
       .set(bearer(t.tokenFor({ workspaceId })))
       .send(createCredentialBody());
     expect(response.status).toBe(201);
-    return response.body.id as string;
+    return bodyOf(response).id as string;
   }
 
   async function perform(operation: Operation, token: string): Promise<request.Response> {
@@ -96,10 +95,12 @@ describe('Permissions on the credentials API', () => {
   it('a refused write changes nothing', async () => {
     const id = await seedCredential();
     const viewer = tokens.get('viewer')!;
-    expect((await request(t.http()).delete(`/api/v1/credentials/${id}`).set(bearer(viewer))).status).toBe(403);
+    expect(
+      (await request(t.http()).delete(`/api/v1/credentials/${id}`).set(bearer(viewer))).status,
+    ).toBe(403);
     const still = await request(t.http()).get(`/api/v1/credentials/${id}`).set(bearer(viewer));
     expect(still.status).toBe(200);
-    expect(still.body.name).toBe('My OpenAI Key');
+    expect(bodyOf(still).name).toBe('My OpenAI Key');
   });
 
   it('keeps full credential permissions for tokens without a permissions claim', async () => {
@@ -120,12 +121,14 @@ describe('Permissions on the credentials API', () => {
     expect((await perform('list', viewOnly)).status).toBe(200);
     const refused = await perform('create', viewOnly);
     expect(refused.status).toBe(403);
-    expect(refused.body.message).toBe('Missing permission credentials:create');
+    expect(messageOf(refused)).toBe('Missing permission credentials:create');
     expect((await perform('list', sign([]))).status).toBe(403);
 
     const malformed = await perform('list', sign('credentials:view'));
     expect(malformed.status).toBe(401);
-    expect(malformed.body.message).toBe('Token permissions claim must be an array of permission names');
+    expect(messageOf(malformed)).toBe(
+      'Token permissions claim must be an array of permission names',
+    );
   });
 
   it('states the permission of every credentials operation in the OpenAPI document', async () => {
@@ -143,8 +146,8 @@ describe('Permissions on the credentials API', () => {
       const [method, path] = key.split(' ');
       const operation = doc.paths[path][method];
       expect(operation['x-required-permissions']).toEqual([permission]);
-      const responses = operation.responses as Record<string, { description: string }>;
-      expect(responses['403'].description).toContain(permission);
+      expect(operation.description).toContain(`Requires permission \`${permission}\``);
+      expect(operation.summary).toEqual(expect.stringMatching(/\w/));
     }
   });
 });
@@ -181,7 +184,7 @@ describe('npm run token -- --permissions', () => {
       .delete('/api/v1/credentials/00000000-0000-4000-8000-000000000000')
       .set(bearer(token));
     expect(refused.status).toBe(403);
-    expect(refused.body.message).toBe('Missing permission credentials:delete');
+    expect(messageOf(refused)).toBe('Missing permission credentials:delete');
 
     const full = mint();
     expect(full.status).toBe(0);

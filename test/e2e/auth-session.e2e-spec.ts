@@ -5,6 +5,8 @@ import request from 'supertest';
 import { createCredentialBody } from './factories';
 import {
   bearer,
+  bodyOf,
+  messageOf,
   clearIdentity,
   createUser,
   createWorkspace,
@@ -48,9 +50,15 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
 
   it('logs in: a bearer pair, the user, the workspace, the role and its permissions', async () => {
     const { workspaceId, user, session } = await signedIn();
-    expect(Object.keys(session).sort()).toEqual(
-      ['accessToken', 'expiresIn', 'permissions', 'refreshToken', 'tokenType', 'user', 'workspace'],
-    );
+    expect(Object.keys(session).sort()).toEqual([
+      'accessToken',
+      'expiresIn',
+      'permissions',
+      'refreshToken',
+      'tokenType',
+      'user',
+      'workspace',
+    ]);
     expect(session).toMatchObject({
       tokenType: 'Bearer',
       expiresIn: 900,
@@ -68,7 +76,7 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
       .set(bearer(session.accessToken))
       .send(createCredentialBody());
     expect(created.status).toBe(201);
-    expect(created.body.workspaceId).toBe(workspaceId);
+    expect(bodyOf(created).workspaceId).toBe(workspaceId);
   });
 
   it('answers a wrong password and an unknown email alike: 401, same body, same time profile', async () => {
@@ -103,10 +111,15 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
   });
 
   it('refuses malformed bodies with 400 and changes nothing', async () => {
-    for (const body of [{}, { email: 'a@example.com' }, { email: 1, password: 'x' }, { email: 'a@b.c', password: 'p', extra: 1 }]) {
+    for (const body of [
+      {},
+      { email: 'a@example.com' },
+      { email: 1, password: 'x' },
+      { email: 'a@b.c', password: 'p', extra: 1 },
+    ]) {
       const response = await api().post('/api/v1/auth/login').send(body);
       expect(response.status).toBe(400);
-      expect(response.body.error).toBe('Bad Request');
+      expect(bodyOf(response).error).toBe('Bad Request');
     }
     expect((await api().post('/api/v1/auth/refresh').send({})).status).toBe(400);
   });
@@ -120,7 +133,7 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
       .post('/api/v1/auth/login')
       .send({ email: user.email, password: user.password, workspaceId: other.workspaceId });
     expect(response.status).toBe(404);
-    expect(response.body.message).toBe(`Workspace ${other.workspaceId} not found`);
+    expect(messageOf(response)).toBe(`Workspace ${other.workspaceId} not found`);
   });
 
   it('tells a user without any workspace to ask for one (404)', async () => {
@@ -130,12 +143,14 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
       .post('/api/v1/auth/login')
       .send({ email: loner.email, password: loner.password });
     expect(response.status).toBe(404);
-    expect(response.body.message).toMatch(/not a member of any workspace/);
+    expect(messageOf(response)).toMatch(/not a member of any workspace/);
   });
 
   it('rotates refresh tokens, and a reused one revokes the whole session', async () => {
     const { session } = await signedIn();
-    const first = await api().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken });
+    const first = await api()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: session.refreshToken });
     expect(first.status).toBe(200);
     const rotated = track(first.body as LoginBody);
     // Compared as booleans, so a failure report never prints a token.
@@ -143,17 +158,23 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
     expect(rotated.accessToken === session.accessToken).toBe(false);
     expect(rotated.workspace).toEqual(session.workspace);
 
-    const second = await api().post('/api/v1/auth/refresh').send({ refreshToken: rotated.refreshToken });
+    const second = await api()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: rotated.refreshToken });
     expect(second.status).toBe(200);
     const latest = track(second.body as LoginBody);
 
     // The first token again: a replay. Its family, including the latest token, is revoked.
-    const replay = await api().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken });
+    const replay = await api()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: session.refreshToken });
     expect(replay.status).toBe(401);
-    expect(replay.body.message).toBe('Refresh token already used; the session was revoked');
-    const afterReplay = await api().post('/api/v1/auth/refresh').send({ refreshToken: latest.refreshToken });
+    expect(messageOf(replay)).toBe('Refresh token already used; the session was revoked');
+    const afterReplay = await api()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: latest.refreshToken });
     expect(afterReplay.status).toBe(401);
-    expect(afterReplay.body.message).toBe('Invalid refresh token');
+    expect(messageOf(afterReplay)).toBe('Invalid refresh token');
     expect(t.logs.lines.some((l) => l.includes('Refresh token reuse'))).toBe(true);
   });
 
@@ -173,11 +194,17 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
     const { session } = await signedIn();
     const unknown = await api().post('/api/v1/auth/refresh').send({ refreshToken: 'cvr_nope' });
     expect(unknown.status).toBe(401);
-    expect(unknown.body.message).toBe('Invalid refresh token');
+    expect(messageOf(unknown)).toBe('Invalid refresh token');
 
-    expect((await api().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken })).status).toBe(204);
-    expect((await api().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken })).status).toBe(204);
-    const refreshed = await api().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken });
+    expect(
+      (await api().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken })).status,
+    ).toBe(204);
+    expect(
+      (await api().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken })).status,
+    ).toBe(204);
+    const refreshed = await api()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: session.refreshToken });
     expect(refreshed.status).toBe(401);
   });
 
@@ -191,7 +218,9 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
       permissions: ['credentials:view'],
     });
     expect((await api().get('/api/v1/auth/me')).status).toBe(401);
-    const cliToken = await api().get('/api/v1/auth/me').set(bearer(t.tokenFor({ workspaceId: session.workspace.id })));
+    const cliToken = await api()
+      .get('/api/v1/auth/me')
+      .set(bearer(t.tokenFor({ workspaceId: session.workspace.id })));
     expect(cliToken.status).toBe(403);
   });
 
@@ -212,9 +241,13 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
     expect(switched.status).toBe(200);
     const body = track(switched.body as LoginBody);
     expect(body.workspace).toEqual({ id: beta.workspaceId, name: 'Beta', role: 'editor' });
-    expect(body.permissions).toEqual(['credentials:view', 'credentials:create', 'credentials:update']);
+    expect(body.permissions).toEqual([
+      'credentials:view',
+      'credentials:create',
+      'credentials:update',
+    ]);
     const me2 = await api().get('/api/v1/auth/me').set(bearer(body.accessToken));
-    expect(me2.body.workspace.id).toBe(beta.workspaceId);
+    expect(bodyOf<LoginBody>(me2).workspace.id).toBe(beta.workspaceId);
 
     for (const workspaceId of [gamma.workspaceId, '00000000-0000-4000-8000-000000000000']) {
       const refused = await api()
@@ -222,7 +255,7 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
         .set(bearer(session.accessToken))
         .send({ workspaceId });
       expect(refused.status).toBe(404);
-      expect(refused.body.message).toBe(`Workspace ${workspaceId} not found`);
+      expect(messageOf(refused)).toBe(`Workspace ${workspaceId} not found`);
     }
   });
 
@@ -234,7 +267,7 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
       .set(bearer(session.accessToken))
       .send({ currentPassword: ledger.add(passwordValue()), newPassword: next });
     expect(wrong.status).toBe(403);
-    expect(wrong.body.message).toBe('Current password is incorrect');
+    expect(messageOf(wrong)).toBe('Current password is incorrect');
     const short = await api()
       .post('/api/v1/auth/password')
       .set(bearer(session.accessToken))
@@ -246,8 +279,13 @@ describe('Login, refresh, logout, switch-workspace, me, password', () => {
       .set(bearer(session.accessToken))
       .send({ currentPassword: user.password, newPassword: next });
     expect(changed.status).toBe(204);
-    expect((await api().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken })).status).toBe(401);
-    const old = await api().post('/api/v1/auth/login').send({ email: user.email, password: user.password });
+    expect(
+      (await api().post('/api/v1/auth/refresh').send({ refreshToken: session.refreshToken }))
+        .status,
+    ).toBe(401);
+    const old = await api()
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: user.password });
     expect(old.status).toBe(401);
     track(await login(t, { email: user.email, password: next }));
   });
@@ -258,7 +296,10 @@ describe('Login throttling', () => {
   const ledger = new SecretLedger();
 
   before(async () => {
-    t = await createTestApp({ LOGIN_MAX_FAILURES_PER_EMAIL: '3', LOGIN_MAX_FAILURES_PER_ADDRESS: '6' });
+    t = await createTestApp({
+      LOGIN_MAX_FAILURES_PER_EMAIL: '3',
+      LOGIN_MAX_FAILURES_PER_ADDRESS: '6',
+    });
   });
   after(async () => {
     ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');

@@ -102,3 +102,13 @@ export async function login(
 export function bearer(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
+
+/** A JSON response body, for assertions on its fields. */
+export function bodyOf<T = Record<string, unknown>>(response: { body: unknown }): T {
+  return response.body as T;
+}
+
+/** The `message` of an error response. */
+export function messageOf(response: { body: unknown }): unknown {
+  return (response.body as { message?: unknown }).message;
+}
