@@ -3,6 +3,7 @@ import { AuthModule } from './auth/auth.module';
 import { SessionModule } from './auth/session.module';
 import { CredentialsCoreModule } from './core/credentials-core.module';
 import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
+import { CredentialTypesModule } from './credential-types/credential-types.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { UsersModule } from './users/users.module';
 import { WorkspaceModule } from './workspace/workspace.module';
@@ -13,8 +14,15 @@ import { WorkspaceModule } from './workspace/workspace.module';
  * and running `CREDENTIALS_MIGRATIONS`, and chooses the route prefix.
  */
 @Module({
-  imports: [AuthModule, CredentialsModule, UsersModule, WorkspaceModule, SessionModule],
-  exports: [CredentialsModule],
+  imports: [
+    AuthModule,
+    CredentialsModule,
+    CredentialTypesModule,
+    UsersModule,
+    WorkspaceModule,
+    SessionModule,
+  ],
+  exports: [CredentialsModule, CredentialTypesModule],
 })
 export class CredentialsServiceModule {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {

@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { CredentialsCoreModule } from '../core/credentials-core.module';
 import { OpenDatabase } from '../database/open-database';
+import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
 import { UsersModule } from '../users/users.module';
 import { WorkspaceModule } from '../workspace/workspace.module';
 import { UserCreateCommand } from './user-create.command';
@@ -17,10 +17,7 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => database.dataSource.options,
-          dataSourceFactory: () => Promise.resolve(database.dataSource),
-        }),
+        preparedTypeOrmModule(database),
         CredentialsCoreModule.forRoot({
           encryptionKey: database.encryptionKey,
           jwtSecret: config.jwtSecret,

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
   IsEmail,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -20,6 +21,7 @@ import {
   ExternalAlgorithm,
   ExternalIdpOptions,
 } from '../core/credentials-service.options';
+import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../credential-types/credential-type';
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
 import { ConfigError } from './config-error';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
@@ -128,6 +130,12 @@ class EnvironmentVariables {
   @IsOptional()
   @Matches(DURATION_PATTERN, { message: 'LOGIN_THROTTLE_WINDOW must be a duration like 15m' })
   LOGIN_THROTTLE_WINDOW?: string;
+
+  @IsOptional()
+  @IsIn(CREDENTIAL_TYPES_MODES, { message: 'CREDENTIAL_TYPES must be strict or permissive' })
+  CREDENTIAL_TYPES?: CredentialTypesMode;
+
+  @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
 }
 
 /** Where the AES-256 master key comes from. */
@@ -158,6 +166,10 @@ export interface AppConfig {
     readonly maxFailuresPerAddress: number;
     readonly windowSeconds: number;
   };
+  /** Whether credentials of an unknown type are refused (`strict`) or stored (`permissive`). */
+  readonly credentialTypes: CredentialTypesMode;
+  /** Custom credential types, checked when the server starts. */
+  readonly credentialTypesFile?: string;
 }
 
 /**
@@ -210,6 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 20,
       windowSeconds: parseDuration(vars.LOGIN_THROTTLE_WINDOW ?? '15m'),
     },
+    credentialTypes: vars.CREDENTIAL_TYPES ?? 'strict',
+    ...(vars.CREDENTIAL_TYPES_FILE !== undefined
+      ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }
+      : {}),
   };
 }
 
@@ -328,6 +344,8 @@ const VARIABLE_NAMES = [
   'LOGIN_MAX_FAILURES_PER_ADDRESS',
   'LOGIN_THROTTLE_WINDOW',
   ...EXTERNAL_ONLY_VARIABLES,
+  'CREDENTIAL_TYPES',
+  'CREDENTIAL_TYPES_FILE',
 ] as const;
 
 /** Only the variables we know, so unrelated ones never reach validation (or an error). */

@@ -1,4 +1,5 @@
 import type { Permission } from '../auth/permissions';
+import { CredentialTypesMode } from '../credential-types/credential-type';
 import { EncryptionProvider } from '../credentials/encryption/encryption.provider';
 
 /** The asymmetric algorithms an external identity provider may sign with. */
@@ -59,6 +60,18 @@ export interface CredentialsServiceOptions {
   externalIdp?: ExternalIdpOptions;
   /** Failed logins allowed per email and per client address before 429. */
   loginThrottle?: LoginThrottleOptions;
+  /**
+   * `strict` (the default) stores only credentials of a known type: the built-in Flowise
+   * catalogue, its aliases and `credentialTypesFile`. `permissive` also stores unknown types,
+   * with only the generic checks. Known types are checked in both modes.
+   */
+  credentialTypes?: CredentialTypesMode;
+  /**
+   * A JSON file `{"types": [...]}` of custom credential types in the catalogue's shape. It is
+   * read and checked when the module starts; a bad file stops the start. Redefining a built-in
+   * type needs `"override": true` on the entry.
+   */
+  credentialTypesFile?: string;
 }
 
 export interface LoginThrottleOptions {

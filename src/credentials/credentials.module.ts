@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { CredentialTypesModule } from '../credential-types/credential-types.module';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsController } from './credentials.controller';
 import { CredentialsService } from './credentials.service';
@@ -8,7 +9,7 @@ import { EncryptionKeyCheck } from './encryption/encryption-key-check.service';
 import { encryptionProvider } from './encryption/encryption-provider.factory';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule],
+  imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule, CredentialTypesModule],
   controllers: [CredentialsController],
   providers: [CredentialsService, encryptionProvider, EncryptionKeyCheck],
   exports: [CredentialsService],

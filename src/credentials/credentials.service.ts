@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { FindOptionsWhere, In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
+import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
+import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
@@ -40,6 +42,7 @@ export class CredentialsService {
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
+    @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
@@ -70,6 +73,7 @@ export class CredentialsService {
     const id = dto.id ?? randomUUID();
     const plainData = withoutRedactedValues(dto.plainDataObj);
     assertStorable(plainData);
+    this.types.assertValid(dto.credentialName, plainData);
     const now = new Date();
     const row: CredentialEntity = {
       id,
@@ -143,6 +147,12 @@ export class CredentialsService {
     return this.decrypt(row);
   }
 
+  /** Which inputs of the credential's type hold a value; values only of non-secret inputs. */
+  async fields(workspaceId: string, id: string): Promise<CredentialFieldDto[]> {
+    const row = await this.findOwned(workspaceId, id);
+    return this.types.fields(row.credentialName, await this.decrypt(row));
+  }
+
   private async applyUpdate(
     row: CredentialEntity,
     dto: UpdateCredentialDto,
@@ -156,6 +166,7 @@ export class CredentialsService {
     if (dto.plainDataObj !== undefined) {
       const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
       assertStorable(merged);
+      this.types.assertValid(row.credentialName, merged);
       encryptedData = await this.encryption.encrypt(JSON.stringify(merged), contextOf(row));
     }
     return {

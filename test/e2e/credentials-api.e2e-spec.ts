@@ -3,7 +3,7 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import request from 'supertest';
 import { CredentialsService } from '../../src/credentials/credentials.service';
 import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
-import { createCredentialBody, secretValue } from './factories';
+import { CREDENTIAL_RESPONSE_KEYS, createCredentialBody, secretValue } from './factories';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
 
@@ -17,16 +17,6 @@ function expectMessage(response: request.Response, expected: string | RegExp): v
   );
   expect({ found, messages }).toEqual({ found: true, messages });
 }
-
-const CREDENTIAL_KEYS = [
-  'id',
-  'name',
-  'credentialName',
-  'encryptedData',
-  'workspaceId',
-  'createdDate',
-  'updatedDate',
-].sort();
 
 describe('Credentials API', () => {
   let t: TestApp;
@@ -93,7 +83,7 @@ describe('Credentials API', () => {
         plainDataObj: { openAIApiKey: secret },
       });
       expect(response.status).toBe(201);
-      expect(Object.keys(response.body as object).sort()).toEqual(CREDENTIAL_KEYS);
+      expect(Object.keys(response.body as object).sort()).toEqual(CREDENTIAL_RESPONSE_KEYS);
       expect(response.body).toMatchObject({
         name: 'My OpenAI Key',
         credentialName: 'openAIApi',
@@ -287,7 +277,7 @@ describe('Credentials API', () => {
         pinecone.id,
         openAi.id,
       ]);
-      expect(Object.keys((all.body as object[])[0]).sort()).toEqual(CREDENTIAL_KEYS);
+      expect(Object.keys((all.body as object[])[0]).sort()).toEqual(CREDENTIAL_RESPONSE_KEYS);
 
       const one = await call('get', '/credentials?credentialName=pineconeApi');
       expect((one.body as Array<{ id: string }>).map((c) => c.id)).toEqual([pinecone.id]);
@@ -369,17 +359,21 @@ describe('Credentials API', () => {
 
   describe('PUT /credentials/:id', () => {
     it('merges secret fields: replace, keep, remove with null, keep on the redaction sentinel', async () => {
-      const [apiKey, org, endpoint, newKey] = [1, 2, 3, 4].map(() => ledger.add(secretValue()));
+      // awsApi: every input optional, so each merge rule can be shown on one credential.
+      const [awsKey, awsSecret, awsSession, newKey] = [1, 2, 3, 4].map(() =>
+        ledger.add(secretValue()),
+      );
       const created = await create({
-        plainDataObj: { openAIApiKey: apiKey, organization: org, endpoint },
+        credentialName: 'awsApi',
+        plainDataObj: { awsKey, awsSecret, awsSession },
       });
 
       const response = await call('put', `/credentials/${created.id}`, {
         plainDataObj: {
-          openAIApiKey: newKey,
-          organization: null,
-          endpoint: FLOWISE_REDACTED_VALUE,
-          retries: 3,
+          awsKey: newKey,
+          awsSecret: null,
+          awsSession: FLOWISE_REDACTED_VALUE,
+          roleArn: 'arn:aws:iam::123456789012:role/vault',
         },
       });
       expect(response.status).toBe(200);
@@ -389,9 +383,9 @@ describe('Credentials API', () => {
       expect(Date.parse(updated.updatedDate)).toBeGreaterThan(Date.parse(created.updatedDate));
       expect(updated.encryptedData).not.toBe(created.encryptedData);
       await expect(reveal(created.id)).resolves.toEqual({
-        openAIApiKey: newKey,
-        endpoint,
-        retries: 3,
+        awsKey: newKey,
+        awsSession,
+        roleArn: 'arn:aws:iam::123456789012:role/vault',
       });
     });
 

@@ -11,7 +11,8 @@ describe('Concurrent writes', () => {
   let authorization: string;
 
   before(async () => {
-    t = await createTestApp();
+    // Permissive, with a type outside the catalogue: this spec is about merges, not type rules.
+    t = await createTestApp({ CREDENTIAL_TYPES: 'permissive' });
     authorization = `Bearer ${t.tokenFor({ workspaceId })}`;
   });
   after(async () => {
@@ -40,7 +41,12 @@ describe('Concurrent writes', () => {
     const created = await request(t.http())
       .post('/api/v1/credentials')
       .set('Authorization', authorization)
-      .send(createCredentialBody({ plainDataObj: { base: 'kept-value-0001' } }));
+      .send(
+        createCredentialBody({
+          credentialName: 'concurrencyTestApi',
+          plainDataObj: { base: 'kept-value-0001' },
+        }),
+      );
     const id = (created.body as { id: string }).id;
 
     const responses = await Promise.all(

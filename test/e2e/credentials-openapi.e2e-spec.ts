@@ -1,6 +1,7 @@
 import { expect } from 'expect';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { CREDENTIAL_RESPONSE_KEYS } from './factories';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
 interface Operation {
@@ -61,16 +62,6 @@ describe('OpenAPI document', () => {
     expect(create.credentialName.example).toBe('openAIApi');
     expect(create.plainDataObj.example).toEqual({ openAIApiKey: 'sk-...' });
     const response = document.components.schemas.CredentialResponseDto.properties;
-    expect(Object.keys(response).sort()).toEqual(
-      [
-        'id',
-        'name',
-        'credentialName',
-        'encryptedData',
-        'workspaceId',
-        'createdDate',
-        'updatedDate',
-      ].sort(),
-    );
+    expect(Object.keys(response).sort()).toEqual(CREDENTIAL_RESPONSE_KEYS);
   });
 });
