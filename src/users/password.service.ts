@@ -31,7 +31,8 @@ function derive(
  */
 @Injectable()
 export class PasswordService {
-  private dummyHash?: Promise<string>;
+  // Made up front, so the first unknown-email login costs one verification like every other.
+  private readonly dummyHash: Promise<string> = this.hash(randomBytes(32).toString('base64'));
 
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_LENGTH);
@@ -57,7 +58,6 @@ export class PasswordService {
    * whether an account exists.
    */
   async verifyNothing(password: string): Promise<false> {
-    this.dummyHash ??= this.hash(randomBytes(32).toString('base64'));
     await this.verify(await this.dummyHash, password);
     return false;
   }
