@@ -347,3 +347,22 @@ describe('Login throttling', () => {
     expect(Number(sprayed.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
+
+describe('JWT_ACCESS_TTL', () => {
+  it('sets the lifetime of the access tokens that login issues', async () => {
+    const t = await createTestApp({ JWT_ACCESS_TTL: '2m' });
+    try {
+      const { owner } = await createWorkspace(t);
+      const session = await login(t, owner);
+      expect(session.expiresIn).toBe(120);
+      const claims = decode(session.accessToken) as { exp: number; iat: number };
+      expect(claims.exp - claims.iat).toBe(120);
+      const ledger = new SecretLedger();
+      [owner.password, session.accessToken, session.refreshToken].forEach((s) => ledger.add(s));
+      ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
+    } finally {
+      await t.close();
+      removeDir(t.dataDir);
+    }
+  });
+});
