@@ -20,6 +20,21 @@ describe('Concurrent writes', () => {
     removeDir(t.dataDir);
   });
 
+  async function createMergeTarget(base: string): Promise<string> {
+    const created = await request(t.http())
+      .post('/api/v1/credentials')
+      .set('Authorization', authorization)
+      .send(createCredentialBody({ credentialName: 'concurrencyTestApi', plainDataObj: { base } }));
+    return (created.body as { id: string }).id;
+  }
+
+  function mergeField(server: TestApp, id: string, i: number) {
+    return request(server.http())
+      .put(`/api/v1/credentials/${id}`)
+      .set('Authorization', authorization)
+      .send({ plainDataObj: { [`field${i}`]: `value-${i}` } });
+  }
+
   it('serves 50 concurrent creates, all stored', async () => {
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
@@ -38,25 +53,8 @@ describe('Concurrent writes', () => {
   });
 
   it('loses none of 20 concurrent merges into one credential', async () => {
-    const created = await request(t.http())
-      .post('/api/v1/credentials')
-      .set('Authorization', authorization)
-      .send(
-        createCredentialBody({
-          credentialName: 'concurrencyTestApi',
-          plainDataObj: { base: 'kept-value-0001' },
-        }),
-      );
-    const id = (created.body as { id: string }).id;
-
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        request(t.http())
-          .put(`/api/v1/credentials/${id}`)
-          .set('Authorization', authorization)
-          .send({ plainDataObj: { [`field${i}`]: `value-${i}` } }),
-      ),
-    );
+    const id = await createMergeTarget('kept-value-0001');
+    const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => mergeField(t, id, i)));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     const stored = await t.app.get(CredentialsService).revealPlainData(workspaceId, id);
     expect(stored).toEqual({
@@ -71,23 +69,9 @@ describe('Concurrent writes', () => {
     // A second server on the same files: like a second replica, its queue knows nothing of ours.
     const replica = await createTestApp({ CREDENTIAL_TYPES: 'permissive' }, t.dataDir);
     try {
-      const created = await request(t.http())
-        .post('/api/v1/credentials')
-        .set('Authorization', authorization)
-        .send(
-          createCredentialBody({
-            credentialName: 'concurrencyTestApi',
-            plainDataObj: { base: 'kept-value-0002' },
-          }),
-        );
-      const id = (created.body as { id: string }).id;
+      const id = await createMergeTarget('kept-value-0002');
       const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          request((i % 2 === 0 ? t : replica).http())
-            .put(`/api/v1/credentials/${id}`)
-            .set('Authorization', authorization)
-            .send({ plainDataObj: { [`field${i}`]: `value-${i}` } }),
-        ),
+        Array.from({ length: 20 }, (_, i) => mergeField(i % 2 === 0 ? t : replica, id, i)),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
       const stored = await replica.app.get(CredentialsService).revealPlainData(workspaceId, id);
