@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsController } from './credentials.controller';
+import { CredentialsRepository } from './credentials.repository';
 import { CredentialsService } from './credentials.service';
 import { EncryptionKeyCheck } from './encryption/encryption-key-check.service';
 import { encryptionProvider } from './encryption/encryption-provider.factory';
@@ -10,7 +11,7 @@ import { encryptionProvider } from './encryption/encryption-provider.factory';
 @Module({
   imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule],
   controllers: [CredentialsController],
-  providers: [CredentialsService, encryptionProvider, EncryptionKeyCheck],
+  providers: [CredentialsService, CredentialsRepository, encryptionProvider, EncryptionKeyCheck],
   exports: [CredentialsService],
 })
 export class CredentialsModule {}

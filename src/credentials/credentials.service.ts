@@ -8,10 +8,11 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { FindOptionsWhere, In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
 import { CredentialEntity } from './credential.entity';
+import { CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
@@ -45,24 +46,20 @@ export class CredentialsService {
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
+    // Hot reads skip entity hydration through find(); see CredentialsRepository.
+    private readonly reads: CredentialsRepository,
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
-    const where: FindOptionsWhere<CredentialEntity> = { workspaceId };
-    if (query.credentialName) {
-      where.credentialName = In(query.credentialName);
-    }
-    const order = { createdDate: 'DESC', id: 'DESC' } as const;
     if (query.page === undefined && query.limit === undefined) {
-      const rows = await this.credentials.find({ where, order });
+      const { rows } = await this.reads.list(workspaceId, { credentialNames: query.credentialName });
       return { credentials: rows.map(toCredentialResponse) };
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [rows, total] = await this.credentials.findAndCount({
-      where,
-      order,
-      skip: ((query.page ?? 1) - 1) * limit,
-      take: limit,
+    const { rows, total } = await this.reads.list(workspaceId, {
+      credentialNames: query.credentialName,
+      limit,
+      offset: ((query.page ?? 1) - 1) * limit,
     });
     return { credentials: rows.map(toCredentialResponse), total };
   }
@@ -171,7 +168,7 @@ export class CredentialsService {
 
   private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {
     const row = isUUID(id)
-      ? await this.credentials.findOneBy({ id: id.toLowerCase(), workspaceId })
+      ? await this.reads.findOne(workspaceId, id.toLowerCase())
       : null;
     if (!row) {
       throw credentialNotFound(id);
