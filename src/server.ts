@@ -1,4 +1,4 @@
-import { Logger, LogLevel } from '@nestjs/common';
+import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
@@ -12,7 +12,7 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface ServerOptions {
   /** Nest's log levels; tests pass a capturing logger instead. */
-  logger?: LogLevel[] | Logger | false;
+  logger?: LogLevel[] | LoggerService | false;
 }
 
 /** Builds the standalone server (not listening yet): database checked and migrated, routes, docs. */

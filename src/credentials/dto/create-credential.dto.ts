@@ -6,7 +6,7 @@ import { PlainDataField } from './plain-data.decorator';
 export class CreateCredentialDto {
   /**
    * Display name, 1 to 255 characters, not blank.
-   * @example My OpenAI Key
+   * @example "My OpenAI Key"
    */
   @IsString()
   @Length(1, 255)

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { CredentialEntity } from '../credential.entity';
 
 /** A credential as every endpoint returns it: metadata and ciphertext, never plaintext. */
@@ -5,7 +6,7 @@ export class CredentialResponseDto {
   /** @example 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 */
   id!: string;
 
-  /** @example Production OpenAI Key */
+  /** @example "Production OpenAI Key" */
   name!: string;
 
   /** @example openAIApi */
@@ -21,10 +22,12 @@ export class CredentialResponseDto {
   /** @example 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d */
   workspaceId!: string;
 
-  /** @example 2024-03-15T10:30:00.000Z */
+  /** When the credential was created (ISO 8601, UTC). */
+  @ApiProperty({ format: 'date-time', example: '2024-03-15T10:30:00.000Z' })
   createdDate!: string;
 
-  /** @example 2024-03-15T10:30:00.000Z */
+  /** When the name or the secret last changed (ISO 8601, UTC). */
+  @ApiProperty({ format: 'date-time', example: '2024-03-15T10:30:00.000Z' })
   updatedDate!: string;
 }
 

@@ -1,4 +1,4 @@
 export class DeleteCredentialResponseDto {
-  /** @example Credential deleted successfully */
+  /** @example "Credential deleted successfully" */
   message!: string;
 }

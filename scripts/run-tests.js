@@ -1,0 +1,31 @@
+// Runs the compiled tests (dist-test/, built by `npm run pretest` with the Swagger plugin) with
+// Node's own test runner. Arguments narrow the run: `npm test -- credentials-api config`.
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+function findTests(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return findTests(path);
+    }
+    return /\.(e2e-)?spec\.js$/.test(entry.name) ? [path] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = findTests('dist-test')
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
+  .sort();
+if (files.length === 0) {
+  console.error(`No compiled test matches ${filters.join(', ') || 'dist-test/**/*.spec.js'}`);
+  process.exit(1);
+}
+const reporter = process.env.TEST_REPORTER ?? 'spec';
+const result = spawnSync(
+  process.execPath,
+  ['--test', `--test-reporter=${reporter}`, '--test-concurrency=1', ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,62 @@
+import { expect } from 'expect';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import { createTestApp, removeDir, TestApp } from './test-app';
+
+interface Operation {
+  operationId: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+}
+
+describe('OpenAPI document', () => {
+  let t: TestApp;
+  let document: {
+    paths: Record<string, Record<string, Operation>>;
+    components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+  };
+
+  before(async () => {
+    t = await createTestApp();
+    document = (await request(t.http()).get('/api/docs-json').expect(200)).body as typeof document;
+  });
+  after(async () => {
+    await t.close();
+    removeDir(t.dataDir);
+  });
+
+  const expected: Array<[string, string, string, string[]]> = [
+    ['get', '/api/v1/credentials', 'listCredentials', ['200', '400', '401']],
+    ['post', '/api/v1/credentials', 'createCredential', ['201', '400', '401', '409', '413']],
+    ['get', '/api/v1/credentials/{id}', 'getCredential', ['200', '401', '404']],
+    ['put', '/api/v1/credentials/{id}', 'updateCredential', ['200', '400', '401', '404', '413']],
+    ['delete', '/api/v1/credentials/{id}', 'deleteCredential', ['200', '401', '404']],
+  ];
+
+  for (const [method, path, operationId, statuses] of expected) {
+    it(`documents ${method.toUpperCase()} ${path} with bearer auth and every response`, () => {
+      const operation = document.paths[path][method];
+      expect(operation.operationId).toBe(operationId);
+      expect(operation.security).toEqual([{ bearer: [] }]);
+      expect(Object.keys(operation.responses).sort()).toEqual(statuses);
+      for (const status of statuses.filter((s) => Number(s) >= 400)) {
+        expect(operation.responses[status].content?.['application/json'].schema.$ref).toBe(
+          '#/components/schemas/ErrorResponseDto',
+        );
+      }
+    });
+  }
+
+  it('has a bearer security scheme, a public health check and the reference page examples', () => {
+    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.paths['/api/v1/health'].get.security).toBeUndefined();
+    const create = document.components.schemas.CreateCredentialDto.properties;
+    expect(create.name.example).toBe('My OpenAI Key');
+    expect(create.credentialName.example).toBe('openAIApi');
+    expect(create.plainDataObj.example).toEqual({ openAIApiKey: 'sk-...' });
+    const response = document.components.schemas.CredentialResponseDto.properties;
+    expect(Object.keys(response).sort()).toEqual(
+      ['id', 'name', 'credentialName', 'encryptedData', 'workspaceId', 'createdDate', 'updatedDate'].sort(),
+    );
+  });
+});
