@@ -95,10 +95,11 @@ async function main() {
     }),
     reference: (port) => ({
       name: 'reference',
-      args: [path.join(__dirname, 'reference', 'server.js')],
-      env: { ...env, SQLITE_PATH: sqlite.reference },
+      args: [...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []), path.join(__dirname, 'reference', 'server.js')],
+      env: { ...env, SQLITE_PATH: sqlite.reference, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_LABEL: `reference-${profileLabel}` },
       port,
       logFile: path.join(workDir, 'reference.log'),
+      ipc: opts.profile,
     }),
   };
   const servers = opts.reference ? ['ours', 'reference'] : ['ours'];
@@ -137,7 +138,7 @@ async function main() {
   log(`cold start ours ${fmtList(coldStarts.ours)} ms, reference ${fmtList(coldStarts.reference)} ms`);
 
   if (opts.profile) {
-    running.ours.child.send('profile');
+    servers.forEach((name) => running[name].child.send('profile'));
   }
 
   // 4. Load: each scenario at each concurrency, ours then the reference, back to back.
@@ -167,10 +168,10 @@ async function main() {
   }
 
   for (const name of servers) {
-    await stopServer(running[name], opts.profile && name === 'ours' ? 'profile' : 'SIGTERM');
+    await stopServer(running[name], opts.profile ? 'profile' : 'SIGTERM');
   }
   if (opts.profile) {
-    log(`profile: ${path.join(profileDir, `${profileLabel}.cpuprofile`)} (node bench/profile-summary.js <file>)`);
+    log(`profiles: ${profileDir}/{,reference-}${profileLabel}.cpuprofile (node bench/profile-summary.js <file>)`);
   }
 
   const report = {

@@ -84,7 +84,9 @@ export class CredentialsService {
       version: 1,
     };
     try {
-      await this.credentials.insert(row);
+      // updateEntity(false): without it TypeORM re-selects the dates and version it was just
+      // given (SQLite has no RETURNING in its driver), one extra query per create.
+      await this.credentials.createQueryBuilder().insert().values(row).updateEntity(false).execute();
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException(`Credential ${id} already exists`);
