@@ -13,14 +13,15 @@ const { seed } = require('./seed');
 const { renderMarkdown, renderTable } = require('./report');
 
 const ROOT = path.join(__dirname, '..');
-const QUICK = { duration: '2', warmup: '0.5', connections: '10,50', 'cold-starts': '1', 'big-rows': '100000' };
-const FULL = { duration: '6', warmup: '1', connections: '10,50', 'cold-starts': '3', 'big-rows': '100000' };
+const QUICK = { duration: '2', slices: '1', warmup: '0.5', connections: '10,50', 'cold-starts': '1', 'big-rows': '100000' };
+const FULL = { duration: '6', slices: '2', warmup: '1', connections: '10,50', 'cold-starts': '3', 'big-rows': '100000' };
 
 function options() {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       duration: { type: 'string' },
+      slices: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
       scenarios: { type: 'string', default: Object.keys(SCENARIOS).join(',') },
@@ -42,6 +43,7 @@ function options() {
   return {
     quick: values.quick,
     duration: pickValue('duration'),
+    slices: Math.max(1, pickValue('slices')),
     warmup: pickValue('warmup'),
     connections: (values.connections ?? defaults.connections).split(',').map(Number),
     scenarios,
@@ -55,6 +57,19 @@ function options() {
 
 function load(url, connections, duration, scenarioOptions) {
   return autocannon({ url, connections, duration, timeout: 10, ...scenarioOptions });
+}
+
+function combine(slices) {
+  const total = slices.reduce((sum, s) => sum + s.total, 0);
+  return {
+    requestsPerSecond: total / slices.reduce((sum, s) => sum + s.seconds, 0),
+    p50Ms: median(slices.map((s) => s.p50Ms)),
+    p99Ms: median(slices.map((s) => s.p99Ms)),
+    non2xx: slices.reduce((sum, s) => sum + s.non2xx, 0),
+    total,
+    rssBytes: Math.max(...slices.map((s) => s.rssBytes)),
+    slices,
+  };
 }
 
 function summarize(result) {
@@ -141,26 +156,35 @@ async function main() {
     servers.forEach((name) => running[name].child.send('profile'));
   }
 
-  // 4. Load: each scenario at each concurrency, ours then the reference, back to back.
+  // 4. Load: each scenario at each concurrency. The measurement is cut into slices that
+  // alternate between ours and the reference, so that load from others on a shared machine
+  // falls on both alike; req/s is over all slices, latencies the median of the slices'.
   const runs = [];
   const peak = Object.fromEntries(servers.map((name) => [name, 0]));
+  const slice = opts.duration / opts.slices;
   for (const scenario of opts.scenarios) {
     for (const connections of opts.connections) {
       const row = { scenario, title: SCENARIOS[scenario].title, connections };
+      const slices = Object.fromEntries(servers.map((name) => [name, []]));
+      for (let i = 0; i < opts.slices; i++) {
+        for (const name of servers) {
+          const server = running[name];
+          const url = `http://127.0.0.1:${server.port}`;
+          if (i === 0 && opts.warmup > 0) {
+            await load(url, connections, opts.warmup, SCENARIOS[scenario].options(data));
+          }
+          const sampler = new RssSampler([server.pid]);
+          const result = await load(url, connections, slice, SCENARIOS[scenario].options(data));
+          const maxRss = sampler.stop().get(server.pid);
+          if (server.child.exitCode !== null || server.child.signalCode !== null) {
+            throw new Error(`${name} died during ${scenario}; see ${launch[name](0).logFile}`);
+          }
+          peak[name] = Math.max(peak[name], maxRss);
+          slices[name].push({ ...summarize(result), rssBytes: maxRss, seconds: slice });
+        }
+      }
       for (const name of servers) {
-        const server = running[name];
-        const url = `http://127.0.0.1:${server.port}`;
-        if (opts.warmup > 0) {
-          await load(url, connections, opts.warmup, SCENARIOS[scenario].options(data));
-        }
-        const sampler = new RssSampler([server.pid]);
-        const result = await load(url, connections, opts.duration, SCENARIOS[scenario].options(data));
-        const maxRss = sampler.stop().get(server.pid);
-        if (server.child.exitCode !== null || server.child.signalCode !== null) {
-          throw new Error(`${name} died during ${scenario}; see ${launch[name](0).logFile}`);
-        }
-        peak[name] = Math.max(peak[name], maxRss);
-        row[name] = { ...summarize(result), rssBytes: maxRss };
+        row[name] = combine(slices[name]);
       }
       runs.push(row);
       log(renderTable([row]).split('\n').slice(-1)[0]);
