@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from './config/config';
 import { CredentialsServiceModule } from './credentials-service.module';
 import { OpenDatabase } from './database/open-database';
+import { preparedTypeOrmModule } from './database/prepared-typeorm.module';
 import { HealthModule } from './health/health.module';
 
 /** The standalone server: our modules on the database `openDatabase` prepared. */
@@ -12,13 +12,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => database.dataSource.options,
-          dataSourceFactory: () => Promise.resolve(database.dataSource),
-        }),
+        preparedTypeOrmModule(database),
         CredentialsServiceModule.forRoot({
           encryptionKey: database.encryptionKey,
           jwtSecret: config.jwtSecret,
+          credentialTypes: config.credentialTypes,
+          credentialTypesFile: config.credentialTypesFile,
         }),
         HealthModule,
       ],

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { CredentialsCoreModule } from './core/credentials-core.module';
 import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
+import { CredentialTypesModule } from './credential-types/credential-types.module';
 import { CredentialsModule } from './credentials/credentials.module';
 
 /**
@@ -9,7 +10,10 @@ import { CredentialsModule } from './credentials/credentials.module';
  * bearer-token guard. The host provides a TypeORM DataSource holding `CREDENTIALS_ENTITIES`
  * and running `CREDENTIALS_MIGRATIONS`, and chooses the route prefix.
  */
-@Module({ imports: [AuthModule, CredentialsModule], exports: [CredentialsModule] })
+@Module({
+  imports: [AuthModule, CredentialsModule, CredentialTypesModule],
+  exports: [CredentialsModule, CredentialTypesModule],
+})
 export class CredentialsServiceModule {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
     return { module: CredentialsServiceModule, imports: [CredentialsCoreModule.forRoot(options)] };

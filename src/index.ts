@@ -11,3 +11,9 @@ export type { Principal } from './auth/principal';
 export { CurrentWorkspace } from './workspace/current-workspace.decorator';
 export { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './database/schema';
 export type { PlainData } from './credentials/plain-data';
+export { CredentialTypesRegistry } from './credential-types/credential-types.registry';
+export type {
+  CredentialTypeDefinition,
+  CredentialTypeInput,
+  CredentialTypesMode,
+} from './credential-types/credential-type';

@@ -12,7 +12,7 @@ import { Principal } from './principal';
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
     if (error) {
-      throw error;
+      throw error instanceof Error ? error : new UnauthorizedException();
     }
     if (!user) {
       throw new UnauthorizedException(describeRejection(info));

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { OpenDatabase } from '../database/open-database';
+import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
 
 /**
  * The operator CLI (`npm run cli -- <command>`): the same database, checks and services as the
@@ -12,12 +12,7 @@ export class CliModule {
   static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
-      imports: [
-        TypeOrmModule.forRootAsync({
-          useFactory: () => database.dataSource.options,
-          dataSourceFactory: () => Promise.resolve(database.dataSource),
-        }),
-      ],
+      imports: [preparedTypeOrmModule(database)],
       providers: [{ provide: 'APP_CONFIG', useValue: config }],
     };
   }

@@ -10,7 +10,9 @@ const USAGE =
 function parseTtl(ttl: string): number {
   const match = /^(\d+)([smhd])$/.exec(ttl);
   const unitSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const;
-  const seconds = match ? Number(match[1]) * unitSeconds[match[2] as keyof typeof unitSeconds] : NaN;
+  const seconds = match
+    ? Number(match[1]) * unitSeconds[match[2] as keyof typeof unitSeconds]
+    : NaN;
   if (!(seconds > 0 && seconds <= 366 * 86400)) {
     throw new Error(`--ttl must be a duration like 15m, 1h or 7d (at most 366d); got ${ttl}`);
   }

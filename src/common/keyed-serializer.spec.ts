@@ -7,15 +7,17 @@ describe('KeyedSerializer', () => {
   it('runs tasks of one key one at a time, in order, even when one fails', async () => {
     const serializer = new KeyedSerializer();
     const events: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      events.push(`start ${name}`);
-      await sleep(5);
-      events.push(`end ${name}`);
-      if (fail) {
-        throw new Error(name);
-      }
-      return name;
-    };
+    const task =
+      (name: string, fail = false) =>
+      async () => {
+        events.push(`start ${name}`);
+        await sleep(5);
+        events.push(`end ${name}`);
+        if (fail) {
+          throw new Error(name);
+        }
+        return name;
+      };
     const results = await Promise.allSettled([
       serializer.run('k', task('a')),
       serializer.run('k', task('b', true)),

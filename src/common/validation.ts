@@ -10,7 +10,9 @@ class RefusingPrototypeKeysValidationPipe extends ValidationPipe {
   protected override stripProtoKeys(value: unknown): void {
     const path = findPrototypeKey(value, '');
     if (path !== undefined) {
-      throw new BadRequestException(`${path} is not allowed: __proto__, constructor and prototype are reserved keys`);
+      throw new BadRequestException(
+        `${path} is not allowed: __proto__, constructor and prototype are reserved keys`,
+      );
     }
   }
 }

@@ -20,7 +20,9 @@ describe('loadConfig', () => {
     expect(config.encryptionKey).toEqual({ kind: 'file', path: join(dataDir, 'encryption.key') });
     const secretFile = join(dataDir, 'jwt.secret');
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
-    expect(config.jwtSecret.equals(Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'base64'))).toBe(true);
+    expect(
+      config.jwtSecret.equals(Buffer.from(readFileSync(secretFile, 'utf8').trim(), 'base64')),
+    ).toBe(true);
     expect(loadConfig({ DATA_DIR: dataDir }).jwtSecret.equals(config.jwtSecret)).toBe(true);
   });
 
@@ -41,7 +43,12 @@ describe('loadConfig', () => {
     const badKey = randomBytes(31).toString('base64');
     let message = '';
     try {
-      loadConfig({ DATA_DIR: dataDir, PORT: '70000', ENCRYPTION_KEY: badKey, JWT_SECRET: 'short-secret' });
+      loadConfig({
+        DATA_DIR: dataDir,
+        PORT: '70000',
+        ENCRYPTION_KEY: badKey,
+        JWT_SECRET: 'short-secret',
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -58,7 +65,9 @@ describe('loadConfig', () => {
     ['16 bytes', randomBytes(16).toString('base64')],
   ]) {
     it(`refuses an ENCRYPTION_KEY that is ${label}`, () => {
-      expect(() => loadConfig({ DATA_DIR: dataDir, ENCRYPTION_KEY: value })).toThrow('ENCRYPTION_KEY');
+      expect(() => loadConfig({ DATA_DIR: dataDir, ENCRYPTION_KEY: value })).toThrow(
+        'ENCRYPTION_KEY',
+      );
     });
   }
 

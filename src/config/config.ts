@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { plainToInstance, Type } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -11,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../credential-types/credential-type';
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
 import { ConfigError } from './config-error';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
@@ -30,7 +32,9 @@ class EnvironmentVariables {
   DATABASE_URL?: string;
 
   @IsOptional()
-  @Matches(AES_256_KEY_PATTERN, { message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes' })
+  @Matches(AES_256_KEY_PATTERN, {
+    message: 'ENCRYPTION_KEY must be the base64 of exactly 32 bytes',
+  })
   ENCRYPTION_KEY?: string;
 
   @IsOptional()
@@ -39,12 +43,17 @@ class EnvironmentVariables {
   JWT_SECRET?: string;
 
   @IsOptional() @IsString() NODE_ENV?: string;
+
+  @IsOptional()
+  @IsIn(CREDENTIAL_TYPES_MODES, { message: 'CREDENTIAL_TYPES must be strict or permissive' })
+  CREDENTIAL_TYPES?: CredentialTypesMode;
+
+  @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
 }
 
 /** Where the AES-256 master key comes from. */
 export type EncryptionKeySource =
-  | { readonly kind: 'env'; readonly key: Buffer }
-  | { readonly kind: 'file'; readonly path: string };
+  { readonly kind: 'env'; readonly key: Buffer } | { readonly kind: 'file'; readonly path: string };
 
 export interface AppConfig {
   readonly port: number;
@@ -54,6 +63,10 @@ export interface AppConfig {
   readonly encryptionKey: EncryptionKeySource;
   readonly jwtSecret: Buffer;
   readonly production: boolean;
+  /** Whether credentials of an unknown type are refused (`strict`) or stored (`permissive`). */
+  readonly credentialTypes: CredentialTypesMode;
+  /** Custom credential types, checked when the server starts. */
+  readonly credentialTypesFile?: string;
 }
 
 /**
@@ -91,6 +104,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : { kind: 'file', path: resolve(dataDir, 'encryption.key') },
     jwtSecret,
     production: vars.NODE_ENV === 'production',
+    credentialTypes: vars.CREDENTIAL_TYPES ?? 'strict',
+    ...(vars.CREDENTIAL_TYPES_FILE !== undefined
+      ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }
+      : {}),
   };
 }
 
@@ -102,6 +119,8 @@ const VARIABLE_NAMES = [
   'ENCRYPTION_KEY',
   'JWT_SECRET',
   'NODE_ENV',
+  'CREDENTIAL_TYPES',
+  'CREDENTIAL_TYPES_FILE',
 ] as const;
 
 /** Only the variables we know, so unrelated ones never reach validation (or an error). */

@@ -17,6 +17,8 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { validationPipe } from '../common/validation';
+import { ApiCreateCredentialBody } from '../credential-types/api-create-credential-body.decorator';
+import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CurrentWorkspace } from '../workspace/current-workspace.decorator';
 import { CredentialsService } from './credentials.service';
 import { CreateCredentialDto } from './dto/create-credential.dto';
@@ -72,8 +74,23 @@ export class CredentialsController {
     return this.credentials.get(workspaceId, id);
   }
 
+  /**
+   * The inputs of the credential's type and which of them hold a value, for an edit form. A
+   * secret's value is never returned; non-secret inputs (options, booleans, numbers, inputs the
+   * type marks `secret: false`) carry theirs.
+   */
+  @Get(':id/fields')
+  @ApiErrorResponses(404)
+  getCredentialFields(
+    @CurrentWorkspace() workspaceId: string,
+    @Param('id') id: string,
+  ): Promise<CredentialFieldDto[]> {
+    return this.credentials.fields(workspaceId, id);
+  }
+
   /** Store a new credential; its secret fields are encrypted before they reach the database. */
   @Post()
+  @ApiCreateCredentialBody()
   @ApiErrorResponses(400, 409, 413)
   createCredential(
     @CurrentWorkspace() workspaceId: string,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { CredentialTypesModule } from '../credential-types/credential-types.module';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsController } from './credentials.controller';
 import { CredentialsRepository } from './credentials.repository';
@@ -9,7 +10,7 @@ import { EncryptionKeyCheck } from './encryption/encryption-key-check.service';
 import { encryptionProvider } from './encryption/encryption-provider.factory';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule],
+  imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule, CredentialTypesModule],
   controllers: [CredentialsController],
   providers: [CredentialsService, CredentialsRepository, encryptionProvider, EncryptionKeyCheck],
   exports: [CredentialsService],

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
+import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
+import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
@@ -18,12 +20,7 @@ import { CredentialResponseDto, toCredentialResponse } from './dto/credential-re
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
 import { EncryptionContext, EncryptionProvider } from './encryption/encryption.provider';
-import {
-  mergePlainData,
-  PlainData,
-  plainDataProblems,
-  withoutRedactedValues,
-} from './plain-data';
+import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
 /** Optimistic-concurrency retries when another replica wrote the same row in between. */
@@ -46,6 +43,7 @@ export class CredentialsService {
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
+    @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
     // Hot reads skip entity hydration through find(); see CredentialsRepository.
     private readonly reads: CredentialsRepository,
   ) {}
@@ -72,13 +70,17 @@ export class CredentialsService {
     const id = dto.id ?? randomUUID();
     const plainData = withoutRedactedValues(dto.plainDataObj);
     assertStorable(plainData);
+    this.types.assertValid(dto.credentialName, plainData);
     const now = new Date();
     const row: CredentialEntity = {
       id,
       workspaceId,
       name: dto.name,
       credentialName: dto.credentialName,
-      encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), { workspaceId, credentialId: id }),
+      encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), {
+        workspaceId,
+        credentialId: id,
+      }),
       createdDate: now,
       updatedDate: now,
       version: 1,
@@ -127,7 +129,9 @@ export class CredentialsService {
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {
-    const result = isUUID(id) ? await this.credentials.delete({ id: id.toLowerCase(), workspaceId }) : undefined;
+    const result = isUUID(id)
+      ? await this.credentials.delete({ id: id.toLowerCase(), workspaceId })
+      : undefined;
     if (result?.affected !== 1) {
       throw credentialNotFound(id);
     }
@@ -142,7 +146,16 @@ export class CredentialsService {
     return this.decrypt(row);
   }
 
-  private async applyUpdate(row: CredentialEntity, dto: UpdateCredentialDto): Promise<CredentialEntity> {
+  /** Which inputs of the credential's type hold a value; values only of non-secret inputs. */
+  async fields(workspaceId: string, id: string): Promise<CredentialFieldDto[]> {
+    const row = await this.findOwned(workspaceId, id);
+    return this.types.fields(row.credentialName, await this.decrypt(row));
+  }
+
+  private async applyUpdate(
+    row: CredentialEntity,
+    dto: UpdateCredentialDto,
+  ): Promise<CredentialEntity> {
     if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
       throw new BadRequestException(
         `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
@@ -152,6 +165,7 @@ export class CredentialsService {
     if (dto.plainDataObj !== undefined) {
       const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
       assertStorable(merged);
+      this.types.assertValid(row.credentialName, merged);
       encryptedData = await this.encryption.encrypt(JSON.stringify(merged), contextOf(row));
     }
     return {
@@ -165,7 +179,9 @@ export class CredentialsService {
   }
 
   private async decrypt(row: CredentialEntity): Promise<PlainData> {
-    return JSON.parse(await this.encryption.decrypt(row.encryptedData, contextOf(row))) as PlainData;
+    return JSON.parse(
+      await this.encryption.decrypt(row.encryptedData, contextOf(row)),
+    ) as PlainData;
   }
 
   private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {

@@ -35,7 +35,9 @@ export function plainDataProblems(value: unknown, options: { allowNull: boolean 
     }
     const field: unknown = (value as Record<string, unknown>)[key];
     if (!isAllowedValue(field, options.allowNull)) {
-      const allowed = options.allowNull ? 'a string, number, boolean or null' : 'a string, number or boolean';
+      const allowed = options.allowNull
+        ? 'a string, number, boolean or null'
+        : 'a string, number or boolean';
       problems.push(`plainDataObj.${key} must be ${allowed}`);
     }
   }

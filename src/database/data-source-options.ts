@@ -26,6 +26,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     enableWAL: true,
     // Other processes (the CLI, a backup) may hold the write lock briefly: wait, don't fail.
     busyTimeout: 5000,
-    logging: ['error'],
+    // TypeORM's query-error log prints parameters (ciphertext included); errors still reach Nest.
+    logging: false,
   };
 }

@@ -43,7 +43,9 @@ function resolveEncryptionKey(config: AppConfig, databaseHoldsEncryptedData: boo
   if (fileExists(source.path)) {
     const key = readSecretFile(source.path, 'encryption key');
     if (key.length !== 32) {
-      throw new ConfigError(`The encryption key file ${source.path} does not hold base64 of 32 bytes`);
+      throw new ConfigError(
+        `The encryption key file ${source.path} does not hold base64 of 32 bytes`,
+      );
     }
     return key;
   }

@@ -3,26 +3,20 @@ import { describe, it, before, after, afterEach } from 'node:test';
 import request from 'supertest';
 import { CredentialsService } from '../../src/credentials/credentials.service';
 import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
-import { createCredentialBody, secretValue } from './factories';
+import { CREDENTIAL_RESPONSE_KEYS, createCredentialBody, secretValue } from './factories';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
 
 /** The error body's message (a string, or a list from validation) includes the expected one. */
 function expectMessage(response: request.Response, expected: string | RegExp): void {
-  const messages = ([] as string[]).concat((response.body as { message: string | string[] }).message);
-  const found = messages.some((m) => (typeof expected === 'string' ? m === expected : expected.test(m)));
+  const messages = ([] as string[]).concat(
+    (response.body as { message: string | string[] }).message,
+  );
+  const found = messages.some((m) =>
+    typeof expected === 'string' ? m === expected : expected.test(m),
+  );
   expect({ found, messages }).toEqual({ found: true, messages });
 }
-
-const CREDENTIAL_KEYS = [
-  'id',
-  'name',
-  'credentialName',
-  'encryptedData',
-  'workspaceId',
-  'createdDate',
-  'updatedDate',
-].sort();
 
 describe('Credentials API', () => {
   let t: TestApp;
@@ -89,7 +83,7 @@ describe('Credentials API', () => {
         plainDataObj: { openAIApiKey: secret },
       });
       expect(response.status).toBe(201);
-      expect(Object.keys(response.body as object).sort()).toEqual(CREDENTIAL_KEYS);
+      expect(Object.keys(response.body as object).sort()).toEqual(CREDENTIAL_RESPONSE_KEYS);
       expect(response.body).toMatchObject({
         name: 'My OpenAI Key',
         credentialName: 'openAIApi',
@@ -130,26 +124,97 @@ describe('Credentials API', () => {
         credentialName: 'pineconeApi',
         plainDataObj: { pineconeApiKey: '...', pineconeEnv: 'us-west1-gcp' },
       });
-      await create({ credentialName: 'huggingFaceApi', plainDataObj: { huggingFaceApiKey: 'hf_...' } });
+      await create({
+        credentialName: 'huggingFaceApi',
+        plainDataObj: { huggingFaceApiKey: 'hf_...' },
+      });
     });
 
     const invalidBodies: Array<[string, object, string | RegExp]> = [
-      ['no name', { credentialName: 'openAIApi', plainDataObj: { a: 'b' } }, 'name must be a string'],
-      ['a blank name', { name: '   ', credentialName: 'openAIApi', plainDataObj: { a: 'b' } }, 'name must not be blank'],
-      ['a name over 255', { name: 'n'.repeat(256), credentialName: 'openAIApi', plainDataObj: { a: 'b' } }, /name must be shorter/],
-      ['a credentialName with a space', { name: 'n', credentialName: 'open ai', plainDataObj: { a: 'b' } }, /credentialName must be 1 to 100/],
-      ['a credentialName over 100', { name: 'n', credentialName: 'a'.repeat(101), plainDataObj: { a: 'b' } }, /credentialName must be 1 to 100/],
-      ['no plainDataObj', { name: 'n', credentialName: 'openAIApi' }, 'plainDataObj must be a JSON object'],
-      ['an empty plainDataObj', { name: 'n', credentialName: 'openAIApi', plainDataObj: {} }, 'plainDataObj must have at least one key'],
-      ['an array plainDataObj', { name: 'n', credentialName: 'openAIApi', plainDataObj: ['x'] }, 'plainDataObj must be a JSON object'],
-      ['a nested value', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: { b: 'c' } } }, 'plainDataObj.a must be a string, number or boolean'],
-      ['a null value', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: null } }, 'plainDataObj.a must be a string, number or boolean'],
-      ['an empty key', { name: 'n', credentialName: 'openAIApi', plainDataObj: { '': 'x' } }, 'plainDataObj keys must not be empty'],
-      ['a constructor key', { name: 'n', credentialName: 'openAIApi', plainDataObj: { constructor: 'x', a: 'b' } }, /^plainDataObj.constructor is not allowed/],
-      ['101 keys', { name: 'n', credentialName: 'openAIApi', plainDataObj: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])) }, 'plainDataObj must have at most 100 keys'],
-      ['over 64 KiB', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'x'.repeat(65536) } }, 'plainDataObj must be at most 65536 bytes as JSON'],
-      ['a workspaceId field', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'b' }, workspaceId: 'other' }, 'property workspaceId should not exist'],
-      ['a malformed id', { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'b' }, id: 'not-a-uuid' }, 'id must be a UUID'],
+      [
+        'no name',
+        { credentialName: 'openAIApi', plainDataObj: { a: 'b' } },
+        'name must be a string',
+      ],
+      [
+        'a blank name',
+        { name: '   ', credentialName: 'openAIApi', plainDataObj: { a: 'b' } },
+        'name must not be blank',
+      ],
+      [
+        'a name over 255',
+        { name: 'n'.repeat(256), credentialName: 'openAIApi', plainDataObj: { a: 'b' } },
+        /name must be shorter/,
+      ],
+      [
+        'a credentialName with a space',
+        { name: 'n', credentialName: 'open ai', plainDataObj: { a: 'b' } },
+        /credentialName must be 1 to 100/,
+      ],
+      [
+        'a credentialName over 100',
+        { name: 'n', credentialName: 'a'.repeat(101), plainDataObj: { a: 'b' } },
+        /credentialName must be 1 to 100/,
+      ],
+      [
+        'no plainDataObj',
+        { name: 'n', credentialName: 'openAIApi' },
+        'plainDataObj must be a JSON object',
+      ],
+      [
+        'an empty plainDataObj',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: {} },
+        'plainDataObj must have at least one key',
+      ],
+      [
+        'an array plainDataObj',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: ['x'] },
+        'plainDataObj must be a JSON object',
+      ],
+      [
+        'a nested value',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: { b: 'c' } } },
+        'plainDataObj.a must be a string, number or boolean',
+      ],
+      [
+        'a null value',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: null } },
+        'plainDataObj.a must be a string, number or boolean',
+      ],
+      [
+        'an empty key',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { '': 'x' } },
+        'plainDataObj keys must not be empty',
+      ],
+      [
+        'a constructor key',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { constructor: 'x', a: 'b' } },
+        /^plainDataObj.constructor is not allowed/,
+      ],
+      [
+        '101 keys',
+        {
+          name: 'n',
+          credentialName: 'openAIApi',
+          plainDataObj: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])),
+        },
+        'plainDataObj must have at most 100 keys',
+      ],
+      [
+        'over 64 KiB',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'x'.repeat(65536) } },
+        'plainDataObj must be at most 65536 bytes as JSON',
+      ],
+      [
+        'a workspaceId field',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'b' }, workspaceId: 'other' },
+        'property workspaceId should not exist',
+      ],
+      [
+        'a malformed id',
+        { name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'b' }, id: 'not-a-uuid' },
+        'id must be a UUID',
+      ],
     ];
 
     for (const [label, body, message] of invalidBodies) {
@@ -178,7 +243,10 @@ describe('Credentials API', () => {
         message: expect.stringContaining('not valid JSON') as unknown,
         error: 'Bad Request',
       });
-      const huge = await call('post', '/credentials', { ...trackedBody(), name: 'x'.repeat(1024 * 1024) });
+      const huge = await call('post', '/credentials', {
+        ...trackedBody(),
+        name: 'x'.repeat(1024 * 1024),
+      });
       expect(huge.status).toBe(413);
       expect(huge.body).toEqual({
         statusCode: 413,
@@ -192,20 +260,36 @@ describe('Credentials API', () => {
   describe('GET /credentials', () => {
     it('lists newest first, and filters by one or several credentialName values', async () => {
       const openAi = await create({ credentialName: 'openAIApi' });
-      const pinecone = await create({ credentialName: 'pineconeApi', plainDataObj: { pineconeApiKey: ledger.add(secretValue()) } });
-      const cohere = await create({ credentialName: 'cohereApi', plainDataObj: { cohereApiKey: ledger.add(secretValue()) } });
+      const pinecone = await create({
+        credentialName: 'pineconeApi',
+        plainDataObj: { pineconeApiKey: ledger.add(secretValue()) },
+      });
+      const cohere = await create({
+        credentialName: 'cohereApi',
+        plainDataObj: { cohereApiKey: ledger.add(secretValue()) },
+      });
 
       const all = await call('get', '/credentials');
       expect(all.status).toBe(200);
       expect(all.headers['x-total-count']).toBeUndefined();
-      expect((all.body as Array<{ id: string }>).map((c) => c.id)).toEqual([cohere.id, pinecone.id, openAi.id]);
-      expect(Object.keys((all.body as object[])[0]).sort()).toEqual(CREDENTIAL_KEYS);
+      expect((all.body as Array<{ id: string }>).map((c) => c.id)).toEqual([
+        cohere.id,
+        pinecone.id,
+        openAi.id,
+      ]);
+      expect(Object.keys((all.body as object[])[0]).sort()).toEqual(CREDENTIAL_RESPONSE_KEYS);
 
       const one = await call('get', '/credentials?credentialName=pineconeApi');
       expect((one.body as Array<{ id: string }>).map((c) => c.id)).toEqual([pinecone.id]);
 
-      const several = await call('get', '/credentials?credentialName=openAIApi&credentialName=cohereApi');
-      expect((several.body as Array<{ id: string }>).map((c) => c.id)).toEqual([cohere.id, openAi.id]);
+      const several = await call(
+        'get',
+        '/credentials?credentialName=openAIApi&credentialName=cohereApi',
+      );
+      expect((several.body as Array<{ id: string }>).map((c) => c.id)).toEqual([
+        cohere.id,
+        openAi.id,
+      ]);
 
       const none = await call('get', '/credentials?credentialName=serpApi');
       expect(none.body).toEqual([]);
@@ -265,17 +349,32 @@ describe('Credentials API', () => {
       });
       const malformed = await call('get', '/credentials/not-an-id');
       expect(malformed.status).toBe(404);
-      expect(malformed.body).toEqual({ statusCode: 404, message: 'Credential not found', error: 'Not Found' });
+      expect(malformed.body).toEqual({
+        statusCode: 404,
+        message: 'Credential not found',
+        error: 'Not Found',
+      });
     });
   });
 
   describe('PUT /credentials/:id', () => {
     it('merges secret fields: replace, keep, remove with null, keep on the redaction sentinel', async () => {
-      const [apiKey, org, endpoint, newKey] = [1, 2, 3, 4].map(() => ledger.add(secretValue()));
-      const created = await create({ plainDataObj: { openAIApiKey: apiKey, organization: org, endpoint } });
+      // awsApi: every input optional, so each merge rule can be shown on one credential.
+      const [awsKey, awsSecret, awsSession, newKey] = [1, 2, 3, 4].map(() =>
+        ledger.add(secretValue()),
+      );
+      const created = await create({
+        credentialName: 'awsApi',
+        plainDataObj: { awsKey, awsSecret, awsSession },
+      });
 
       const response = await call('put', `/credentials/${created.id}`, {
-        plainDataObj: { openAIApiKey: newKey, organization: null, endpoint: FLOWISE_REDACTED_VALUE, retries: 3 },
+        plainDataObj: {
+          awsKey: newKey,
+          awsSecret: null,
+          awsSession: FLOWISE_REDACTED_VALUE,
+          roleArn: 'arn:aws:iam::123456789012:role/vault',
+        },
       });
       expect(response.status).toBe(200);
       const updated = response.body as Record<string, string>;
@@ -283,7 +382,11 @@ describe('Credentials API', () => {
       expect(updated.createdDate).toBe(created.createdDate);
       expect(Date.parse(updated.updatedDate)).toBeGreaterThan(Date.parse(created.updatedDate));
       expect(updated.encryptedData).not.toBe(created.encryptedData);
-      await expect(reveal(created.id)).resolves.toEqual({ openAIApiKey: newKey, endpoint, retries: 3 });
+      await expect(reveal(created.id)).resolves.toEqual({
+        awsKey: newKey,
+        awsSession,
+        roleArn: 'arn:aws:iam::123456789012:role/vault',
+      });
     });
 
     it('renames without touching the secret, and accepts an unchanged credentialName', async () => {
@@ -294,18 +397,37 @@ describe('Credentials API', () => {
         credentialName: 'openAIApi',
       });
       expect(response.status).toBe(200);
-      expect(response.body).toMatchObject({ name: 'Renamed', encryptedData: created.encryptedData });
+      expect(response.body).toMatchObject({
+        name: 'Renamed',
+        encryptedData: created.encryptedData,
+      });
       await expect(reveal(created.id)).resolves.toEqual(secretBefore);
       expect((await call('get', `/credentials/${created.id}`)).body).toEqual(response.body);
     });
 
     const invalidUpdates: Array<[string, object, string | RegExp]> = [
       ['an empty body', {}, 'Nothing to update: send name and/or plainDataObj'],
-      ['another credentialName', { name: 'x', credentialName: 'cohereApi' }, /credentialName cannot change/],
-      ['a merge that empties the secret', { plainDataObj: { openAIApiKey: null } }, 'plainDataObj must have at least one key'],
-      ['an unknown field', { name: 'x', encryptedData: 'v1.x' }, 'property encryptedData should not exist'],
+      [
+        'another credentialName',
+        { name: 'x', credentialName: 'cohereApi' },
+        /credentialName cannot change/,
+      ],
+      [
+        'a merge that empties the secret',
+        { plainDataObj: { openAIApiKey: null } },
+        'plainDataObj must have at least one key',
+      ],
+      [
+        'an unknown field',
+        { name: 'x', encryptedData: 'v1.x' },
+        'property encryptedData should not exist',
+      ],
       ['a blank name', { name: ' ' }, 'name must not be blank'],
-      ['a nested value', { plainDataObj: { a: [1] } }, 'plainDataObj.a must be a string, number, boolean or null'],
+      [
+        'a nested value',
+        { plainDataObj: { a: [1] } },
+        'plainDataObj.a must be a string, number, boolean or null',
+      ],
     ];
     for (const [label, body, message] of invalidUpdates) {
       it(`refuses ${label} with 400 and changes nothing`, async () => {
@@ -320,7 +442,10 @@ describe('Credentials API', () => {
     }
 
     it('answers 404 for an unknown or malformed id', async () => {
-      expect((await call('put', '/credentials/0b7c7d3e-1111-4f4f-8a8a-123456789abc', { name: 'x' })).status).toBe(404);
+      expect(
+        (await call('put', '/credentials/0b7c7d3e-1111-4f4f-8a8a-123456789abc', { name: 'x' }))
+          .status,
+      ).toBe(404);
       expect((await call('put', '/credentials/nope', { name: 'x' })).status).toBe(404);
     });
   });

@@ -38,7 +38,11 @@ describe('Bearer token authentication', () => {
       if (authorization !== undefined) {
         req = req.set('Authorization', authorization);
       }
-      const response = await req.send({ name: 'n', credentialName: 'openAIApi', plainDataObj: { a: 'b' } });
+      const response = await req.send({
+        name: 'n',
+        credentialName: 'openAIApi',
+        plainDataObj: { a: 'b' },
+      });
       expect({ route: `${method} ${path}`, status: response.status }).toEqual({
         route: `${method} ${path}`,
         status: 401,
@@ -58,12 +62,16 @@ describe('Bearer token authentication', () => {
   it('refuses a request without an Authorization header', () =>
     expect401(undefined, /Missing bearer token/));
 
-  it('refuses another scheme', () => expect401(`Basic ${base64url('user:pass')}`, /Missing bearer token/));
+  it('refuses another scheme', () =>
+    expect401(`Basic ${base64url('user:pass')}`, /Missing bearer token/));
 
   it('refuses a malformed token', () => expect401('Bearer not.a.jwt', /Invalid token/));
 
   it('refuses a token signed with another secret', () =>
-    expect401(`Bearer ${sign({ sub: 'u', workspaceId, exp: now() + 60 }, 'another-secret-another-secret-12345')}`, /invalid signature/));
+    expect401(
+      `Bearer ${sign({ sub: 'u', workspaceId, exp: now() + 60 }, 'another-secret-another-secret-12345')}`,
+      /invalid signature/,
+    ));
 
   it('refuses alg none', () => {
     const unsigned = `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: 'u', workspaceId, exp: now() + 60 })}.`;
@@ -79,7 +87,11 @@ describe('Bearer token authentication', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const rs256 = new JwtService().sign(
       { sub: 'u', workspaceId },
-      { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }), algorithm: 'RS256', expiresIn: 60 },
+      {
+        privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+        algorithm: 'RS256',
+        expiresIn: 60,
+      },
     );
     await expect401(`Bearer ${rs256}`, /invalid algorithm/);
   });
@@ -88,9 +100,18 @@ describe('Bearer token authentication', () => {
     expect401(`Bearer ${sign({ sub: 'u', workspaceId, exp: now() - 10 })}`, 'Token expired'));
 
   it('refuses a token without workspaceId, sub or exp', async () => {
-    await expect401(`Bearer ${sign({ sub: 'u', exp: now() + 60 })}`, 'Token has no workspaceId claim');
-    await expect401(`Bearer ${sign({ workspaceId, exp: now() + 60 })}`, 'Token has no sub (user id) claim');
-    await expect401(`Bearer ${sign({ sub: 'u', workspaceId })}`, 'Token has no exp claim: tokens must expire');
+    await expect401(
+      `Bearer ${sign({ sub: 'u', exp: now() + 60 })}`,
+      'Token has no workspaceId claim',
+    );
+    await expect401(
+      `Bearer ${sign({ workspaceId, exp: now() + 60 })}`,
+      'Token has no sub (user id) claim',
+    );
+    await expect401(
+      `Bearer ${sign({ sub: 'u', workspaceId })}`,
+      'Token has no exp claim: tokens must expire',
+    );
   });
 
   it('keeps health and the API docs public', async () => {

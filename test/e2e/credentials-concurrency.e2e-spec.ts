@@ -11,7 +11,8 @@ describe('Concurrent writes', () => {
   let authorization: string;
 
   before(async () => {
-    t = await createTestApp();
+    // Permissive, with a type outside the catalogue: this spec is about merges, not type rules.
+    t = await createTestApp({ CREDENTIAL_TYPES: 'permissive' });
     authorization = `Bearer ${t.tokenFor({ workspaceId })}`;
   });
   after(async () => {
@@ -29,7 +30,9 @@ describe('Concurrent writes', () => {
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
-    const list = await request(t.http()).get('/api/v1/credentials').set('Authorization', authorization);
+    const list = await request(t.http())
+      .get('/api/v1/credentials')
+      .set('Authorization', authorization);
     expect((list.body as unknown[]).length).toBe(50);
     expect(new Set((list.body as Array<{ id: string }>).map((c) => c.id)).size).toBe(50);
   });
@@ -38,7 +41,12 @@ describe('Concurrent writes', () => {
     const created = await request(t.http())
       .post('/api/v1/credentials')
       .set('Authorization', authorization)
-      .send(createCredentialBody({ plainDataObj: { base: 'kept-value-0001' } }));
+      .send(
+        createCredentialBody({
+          credentialName: 'concurrencyTestApi',
+          plainDataObj: { base: 'kept-value-0001' },
+        }),
+      );
     const id = (created.body as { id: string }).id;
 
     const responses = await Promise.all(

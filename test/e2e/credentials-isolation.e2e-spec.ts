@@ -12,7 +12,9 @@ describe('Workspace isolation', () => {
   before(async () => {
     t = await createTestApp();
     for (const workspaceId of workspaces) {
-      const response = await as(workspaceId).post('/api/v1/credentials').send(createCredentialBody({ name: workspaceId }));
+      const response = await as(workspaceId)
+        .post('/api/v1/credentials')
+        .send(createCredentialBody({ name: workspaceId }));
       ids[workspaceId] = (response.body as { id: string }).id;
     }
   });
@@ -32,7 +34,10 @@ describe('Workspace isolation', () => {
     };
   }
 
-  for (const [ownerIndex, otherIndex] of [[0, 1], [1, 0]]) {
+  for (const [ownerIndex, otherIndex] of [
+    [0, 1],
+    [1, 0],
+  ]) {
     it(`hides workspace ${ownerIndex + 1}'s credential from workspace ${otherIndex + 1} exactly like a missing one`, async () => {
       const owner = workspaces[ownerIndex];
       const other = workspaces[otherIndex];
@@ -40,7 +45,9 @@ describe('Workspace isolation', () => {
       const missing = '0b7c7d3e-1111-4f4f-8a8a-123456789abc';
 
       const list = await as(other).get('/api/v1/credentials');
-      expect((list.body as Array<{ id: string; workspaceId: string }>).map((c) => c.workspaceId)).toEqual([other]);
+      expect(
+        (list.body as Array<{ id: string; workspaceId: string }>).map((c) => c.workspaceId),
+      ).toEqual([other]);
 
       const paged = await as(other).get('/api/v1/credentials?limit=10');
       expect(paged.headers['x-total-count']).toBe('1');
@@ -53,8 +60,15 @@ describe('Workspace isolation', () => {
         const foreign = await send(id);
         const absent = await send(missing);
         expect(foreign.status).toBe(404);
-        expect(foreign.body).toEqual({ ...(absent.body as object), message: `Credential ${id} not found` });
-        expect(absent.body).toEqual({ statusCode: 404, error: 'Not Found', message: `Credential ${missing} not found` });
+        expect(foreign.body).toEqual({
+          ...(absent.body as object),
+          message: `Credential ${id} not found`,
+        });
+        expect(absent.body).toEqual({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `Credential ${missing} not found`,
+        });
       }
 
       const untouched = await as(owner).get(`/api/v1/credentials/${id}`);

@@ -1,6 +1,7 @@
 import { expect } from 'expect';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
+import { CREDENTIAL_RESPONSE_KEYS } from './factories';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
 interface Operation {
@@ -13,7 +14,10 @@ describe('OpenAPI document', () => {
   let t: TestApp;
   let document: {
     paths: Record<string, Record<string, Operation>>;
-    components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties: Record<string, { example?: unknown }> }> };
+    components: {
+      securitySchemes: Record<string, unknown>;
+      schemas: Record<string, { properties: Record<string, { example?: unknown }> }>;
+    };
   };
 
   before(async () => {
@@ -48,15 +52,16 @@ describe('OpenAPI document', () => {
   }
 
   it('has a bearer security scheme, a public health check and the reference page examples', () => {
-    expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(document.paths['/api/v1/health'].get.security).toBeUndefined();
     const create = document.components.schemas.CreateCredentialDto.properties;
     expect(create.name.example).toBe('My OpenAI Key');
     expect(create.credentialName.example).toBe('openAIApi');
     expect(create.plainDataObj.example).toEqual({ openAIApiKey: 'sk-...' });
     const response = document.components.schemas.CredentialResponseDto.properties;
-    expect(Object.keys(response).sort()).toEqual(
-      ['id', 'name', 'credentialName', 'encryptedData', 'workspaceId', 'createdDate', 'updatedDate'].sort(),
-    );
+    expect(Object.keys(response).sort()).toEqual(CREDENTIAL_RESPONSE_KEYS);
   });
 });

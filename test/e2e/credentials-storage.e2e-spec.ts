@@ -24,6 +24,15 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     return t;
   }
 
+  async function createOneAndClose(t: TestApp): Promise<void> {
+    await request(t.http())
+      .post('/api/v1/credentials')
+      .set(auth(t, randomWorkspaceId()))
+      .send(createCredentialBody())
+      .expect(201);
+    await t.close();
+  }
+
   function auth(t: TestApp, workspaceId: string) {
     return { Authorization: `Bearer ${t.tokenFor({ workspaceId })}` };
   }
@@ -41,14 +50,19 @@ describe('Storage: encryption at rest, restarts and keys', () => {
       const response = await request(t.http())
         .post('/api/v1/credentials')
         .set(auth(t, workspaceId))
-        .send(createCredentialBody({ plainDataObj: { openAIApiKey: ledger.add(secretValue()) } }));
+        .send(
+          createCredentialBody({
+            credentialName: 'awsApi',
+            plainDataObj: { awsKey: ledger.add(secretValue()) },
+          }),
+        );
       ids.push((response.body as { id: string }).id);
     }
     for (const id of ids.slice(0, 10)) {
       await request(t.http())
         .put(`/api/v1/credentials/${id}`)
         .set(auth(t, workspaceId))
-        .send({ plainDataObj: { organization: ledger.add(secretValue('org')) } })
+        .send({ plainDataObj: { awsSecret: ledger.add(secretValue('aws')) } })
         .expect(200);
     }
     // Scan while the server runs (the WAL holds the recent writes) and again after it closed.
@@ -69,24 +83,28 @@ describe('Storage: encryption at rest, restarts and keys', () => {
       const response = await request(first.http())
         .post('/api/v1/credentials')
         .set(auth(first, workspaceId))
-        .send(createCredentialBody({ plainDataObj: { openAIApiKey: secret } }));
+        .send(createCredentialBody({ credentialName: 'awsApi', plainDataObj: { awsKey: secret } }));
       created.unshift(response.body as Record<string, string>);
     }
     await first.close();
 
     const second = await start({}, first.dataDir);
-    const list = await request(second.http()).get('/api/v1/credentials').set(auth(second, workspaceId));
+    const list = await request(second.http())
+      .get('/api/v1/credentials')
+      .set(auth(second, workspaceId));
     expect(list.body).toEqual(created);
 
     const newSecret = secretValue();
     await request(second.http())
       .put(`/api/v1/credentials/${created[0].id}`)
       .set(auth(second, workspaceId))
-      .send({ plainDataObj: { extra: newSecret } })
+      .send({ plainDataObj: { awsSecret: newSecret } })
       .expect(200);
-    await expect(second.app.get(CredentialsService).revealPlainData(workspaceId, created[0].id)).resolves.toEqual({
-      openAIApiKey: secrets[4],
-      extra: newSecret,
+    await expect(
+      second.app.get(CredentialsService).revealPlainData(workspaceId, created[0].id),
+    ).resolves.toEqual({
+      awsKey: secrets[4],
+      awsSecret: newSecret,
     });
     await second.close();
   });
@@ -94,13 +112,10 @@ describe('Storage: encryption at rest, restarts and keys', () => {
   it('refuses to start with another key and leaves the database byte-for-byte unchanged', async () => {
     const key = randomBytes(32).toString('base64');
     const first = await start({ ENCRYPTION_KEY: key });
-    await request(first.http())
-      .post('/api/v1/credentials')
-      .set(auth(first, randomWorkspaceId()))
-      .send(createCredentialBody())
-      .expect(201);
-    await first.close();
-    const before = databaseFiles(first).map((file) => (existsSync(file) ? readFileSync(file) : null));
+    await createOneAndClose(first);
+    const before = databaseFiles(first).map((file) =>
+      existsSync(file) ? readFileSync(file) : null,
+    );
 
     const otherKey = randomBytes(32).toString('base64');
     const failure = start({ ENCRYPTION_KEY: otherKey }, first.dataDir);
@@ -108,7 +123,9 @@ describe('Storage: encryption at rest, restarts and keys', () => {
     await expect(failure).rejects.toThrow(/the database was not modified/);
     await expect(failure).rejects.not.toThrow(otherKey);
 
-    const afterwards = databaseFiles(first).map((file) => (existsSync(file) ? readFileSync(file) : null));
+    const afterwards = databaseFiles(first).map((file) =>
+      existsSync(file) ? readFileSync(file) : null,
+    );
     expect(afterwards).toEqual(before);
 
     // The right key still opens it.
@@ -118,16 +135,13 @@ describe('Storage: encryption at rest, restarts and keys', () => {
 
   it('refuses to start when the key file is missing but the database holds credentials', async () => {
     const first = await start();
-    await request(first.http())
-      .post('/api/v1/credentials')
-      .set(auth(first, randomWorkspaceId()))
-      .send(createCredentialBody())
-      .expect(201);
-    await first.close();
+    await createOneAndClose(first);
     const keyFile = join(first.dataDir, 'encryption.key');
     renameSync(keyFile, `${keyFile}.moved`);
 
-    await expect(start({}, first.dataDir)).rejects.toThrow(/encryption key file .* is missing.*Restore the key file/s);
+    await expect(start({}, first.dataDir)).rejects.toThrow(
+      /encryption key file .* is missing.*Restore the key file/s,
+    );
     expect(existsSync(keyFile)).toBe(false);
 
     renameSync(`${keyFile}.moved`, keyFile);

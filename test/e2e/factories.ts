@@ -20,3 +20,14 @@ export function createCredentialBody(
     ...overrides,
   };
 }
+
+/** The fields of a credential in every response, as the reference page lists them. */
+export const CREDENTIAL_RESPONSE_KEYS = [
+  'id',
+  'name',
+  'credentialName',
+  'encryptedData',
+  'workspaceId',
+  'createdDate',
+  'updatedDate',
+].sort();

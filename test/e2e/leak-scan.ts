@@ -19,7 +19,9 @@ export class SecretLedger {
       const at = haystack.indexOf(secret);
       if (at >= 0) {
         // Show where, with the secret itself masked, so the failure report leaks nothing either.
-        const context = haystack.slice(Math.max(0, at - 200), at + secret.length + 50).replace(secret, '<SECRET>');
+        const context = haystack
+          .slice(Math.max(0, at - 200), at + secret.length + 50)
+          .replace(secret, '<SECRET>');
         throw new Error(`A plaintext secret leaked into ${where}: ...${context}...`);
       }
     }

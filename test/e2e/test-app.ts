@@ -56,7 +56,11 @@ export async function createTestApp(
         { secret: config.jwtSecret, algorithm: 'HS256', expiresIn: ttlSeconds },
       ),
     http: () => app.getHttpServer(),
-    clear: () => app.get(DataSource).query('DELETE FROM credential').then(() => undefined),
+    clear: () =>
+      app
+        .get(DataSource)
+        .query('DELETE FROM credential')
+        .then(() => undefined),
     close: () => app.close(),
   };
 }

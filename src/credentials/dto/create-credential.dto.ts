@@ -36,6 +36,8 @@ export class CreateCredentialDto {
    */
   @IsOptional()
   @IsUUID('all')
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  )
   id?: string;
 }

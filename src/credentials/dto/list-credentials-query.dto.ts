@@ -7,7 +7,9 @@ export class ListCredentialsQueryDto {
    * @example openAIApi
    */
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
+  @Transform(({ value }: { value: unknown }): unknown[] =>
+    Array.isArray(value) ? (value as unknown[]) : [value],
+  )
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @Matches(/^[A-Za-z0-9_-]{1,100}$/, {

@@ -51,7 +51,10 @@ describe('AesGcmEncryptionProvider', () => {
   it("fails under another row's context (another id or another workspace)", async () => {
     const envelope = await provider.encrypt(secret, context);
     await expect(
-      provider.decrypt(envelope, { ...context, credentialId: 'ffffffff-1111-4f4f-8a8a-123456789abc' }),
+      provider.decrypt(envelope, {
+        ...context,
+        credentialId: 'ffffffff-1111-4f4f-8a8a-123456789abc',
+      }),
     ).rejects.toThrow('bound to another row');
     await expect(provider.decrypt(envelope, { ...context, workspaceId: 'ws-2' })).rejects.toThrow(
       'bound to another row',

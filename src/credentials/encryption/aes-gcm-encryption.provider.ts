@@ -27,7 +27,10 @@ export class AesGcmEncryptionProvider implements EncryptionProvider {
       throw new Error('AES-256-GCM needs a key of exactly 32 bytes');
     }
     this.key = createSecretKey(key);
-    this.keyId = createHmac('sha256', key).update('credential-vault key id').digest('hex').slice(0, 16);
+    this.keyId = createHmac('sha256', key)
+      .update('credential-vault key id')
+      .digest('hex')
+      .slice(0, 16);
   }
 
   static fromBase64Key(base64: string): AesGcmEncryptionProvider {

@@ -1,0 +1,55 @@
+import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
+import { ErrorResponseDto } from '../common/error-response.dto';
+import { validationPipe } from '../common/validation';
+import { CredentialTypesRegistry } from './credential-types.registry';
+import { CredentialTypeDto } from './dto/credential-type.dto';
+import { ListCredentialTypesQueryDto } from './dto/list-credential-types-query.dto';
+
+/** Flowise's credential-type catalogue API: what each `credentialName` expects in `plainDataObj`. */
+@ApiTags('components-credentials')
+@ApiBearerProtected()
+@UseGuards(JwtAuthGuard)
+@UsePipes(validationPipe)
+@Controller('components-credentials')
+export class ComponentsCredentialsController {
+  constructor(@Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry) {}
+
+  /** List the credential types the vault accepts, with their inputs. */
+  @Get()
+  @ApiOkResponse({ type: [CredentialTypeDto] })
+  @ApiErrorResponses(400)
+  listCredentialTypes(@Query() query: ListCredentialTypesQueryDto): CredentialTypeDto[] {
+    return this.types.describeAll(query.name);
+  }
+
+  /**
+   * Get one credential type by name or alias. Several names joined with `&`
+   * (`openAIApi&azureOpenAIApi`) give an array, as in Flowise.
+   */
+  @Get(':name')
+  @ApiExtraModels(CredentialTypeDto)
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(CredentialTypeDto) },
+        { type: 'array', items: { $ref: getSchemaPath(CredentialTypeDto) } },
+      ],
+    },
+  })
+  @ApiNotFoundResponse({
+    description: 'No credential type of this name or alias',
+    type: ErrorResponseDto,
+  })
+  getCredentialType(@Param('name') name: string): CredentialTypeDto | CredentialTypeDto[] {
+    return this.types.describe(name);
+  }
+}
