@@ -63,7 +63,9 @@ async function startServer({ name, args, env, port, logFile, ipc = false, timeou
     }
     if (Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs) {
       child.kill('SIGKILL');
-      throw new Error(`${name} did not answer /api/v1/health within ${timeoutMs} ms; see ${logFile}`);
+      throw new Error(
+        `${name} did not answer /api/v1/health within ${timeoutMs} ms; see ${logFile}`,
+      );
     }
     await sleep(10);
   }
@@ -126,7 +128,9 @@ class RssSampler {
 }
 
 function median(values) {
-  const sorted = values.filter((v) => typeof v === 'number' && !Number.isNaN(v)).sort((a, b) => a - b);
+  const sorted = values
+    .filter((v) => typeof v === 'number' && !Number.isNaN(v))
+    .sort((a, b) => a - b);
   if (sorted.length === 0) {
     return undefined;
   }
@@ -134,4 +138,14 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-module.exports = { freePort, httpGet, rssOf, startServer, stopServer, sleep, mintToken, RssSampler, median };
+module.exports = {
+  freePort,
+  httpGet,
+  rssOf,
+  startServer,
+  stopServer,
+  sleep,
+  mintToken,
+  RssSampler,
+  median,
+};

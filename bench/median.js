@@ -9,4 +9,6 @@ if (files.length === 0) {
   process.stderr.write('Usage: node bench/median.js <result.json>...\n');
   process.exit(2);
 }
-process.stdout.write(renderMarkdown(files.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')))));
+process.stdout.write(
+  renderMarkdown(files.map((file) => JSON.parse(fs.readFileSync(file, 'utf8')))),
+);

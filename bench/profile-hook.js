@@ -24,7 +24,10 @@ process.on('message', (message) => {
     if (!error) {
       const dir = process.env.BENCH_PROFILE_DIR;
       fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, `${process.env.BENCH_PROFILE_LABEL || 'ours'}.cpuprofile`), JSON.stringify(result.profile));
+      fs.writeFileSync(
+        path.join(dir, `${process.env.BENCH_PROFILE_LABEL || 'ours'}.cpuprofile`),
+        JSON.stringify(result.profile),
+      );
     }
     process.exit(error ? 1 : 0);
   });

@@ -24,15 +24,22 @@ const add = (map, key, micros) => map.set(key, (map.get(key) ?? 0) + micros);
 for (const [id, micros] of selfMicros) {
   const { callFrame } = byId.get(id);
   const where = callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
-  add(frames, `${callFrame.functionName || '(anonymous)'}  ${where}:${callFrame.lineNumber + 1}`, micros);
+  add(
+    frames,
+    `${callFrame.functionName || '(anonymous)'}  ${where}:${callFrame.lineNumber + 1}`,
+    micros,
+  );
   add(packages, packageOf(where, callFrame.functionName), micros);
 }
 
 function packageOf(where, functionName) {
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where.split('node_modules/').length > 1 ? where.slice(where.lastIndexOf('node_modules/')) : '');
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
+    where.split('node_modules/').length > 1 ? where.slice(where.lastIndexOf('node_modules/')) : '',
+  );
   if (match) return match[1];
   if (where.startsWith('dist/')) return 'our code (dist/)';
-  if (where.startsWith('node:') || where === '') return functionName.startsWith('(') ? functionName : 'node internals / native';
+  if (where.startsWith('node:') || where === '')
+    return functionName.startsWith('(') ? functionName : 'node internals / native';
   return where;
 }
 

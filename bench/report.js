@@ -5,12 +5,28 @@ const { median } = require('./lib');
 const MB = 1024 * 1024;
 const THROUGHPUT_TARGET_SCENARIOS = new Set(['get', 'list', 'update', 'mix']);
 
-const fmt = (value, digits = 0) => (value === undefined || value === null ? '-' : Number(value).toFixed(digits));
+const fmt = (value, digits = 0) =>
+  value === undefined || value === null ? '-' : Number(value).toFixed(digits);
 const ratio = (a, b) => (a !== undefined && b ? a / b : undefined);
 const mb = (bytes) => (bytes === undefined ? '-' : `${(bytes / MB).toFixed(0)}`);
 
 function renderTable(runs) {
-  const header = ['scenario', 'conn', 'req/s', 'ref req/s', 'ratio', 'p50', 'ref p50', 'p99', 'ref p99', 'p99 x', 'non2xx', 'ref non2xx', 'RSS MB', 'ref RSS'];
+  const header = [
+    'scenario',
+    'conn',
+    'req/s',
+    'ref req/s',
+    'ratio',
+    'p50',
+    'ref p50',
+    'p99',
+    'ref p99',
+    'p99 x',
+    'non2xx',
+    'ref non2xx',
+    'RSS MB',
+    'ref RSS',
+  ];
   const rows = runs.map((run) => {
     const ours = run.ours;
     const ref = run.reference ?? {};
@@ -32,7 +48,8 @@ function renderTable(runs) {
     ].map(String);
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i < 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -44,7 +61,12 @@ function renderMarkdown(reports) {
   for (const report of reports) {
     for (const run of report.runs) {
       if (!groups.has(keyOf(run))) {
-        groups.set(keyOf(run), { scenario: run.scenario, title: run.title, connections: run.connections, runs: [] });
+        groups.set(keyOf(run), {
+          scenario: run.scenario,
+          title: run.title,
+          connections: run.connections,
+          runs: [],
+        });
       }
       groups.get(keyOf(run)).runs.push(run);
     }
@@ -64,7 +86,9 @@ function renderMarkdown(reports) {
   for (const group of groups.values()) {
     const { runs } = group;
     const hasRef = runs.every((r) => r.reference);
-    const throughputRatio = hasRef ? m(runs, (r) => r.ours.requestsPerSecond / r.reference.requestsPerSecond) : undefined;
+    const throughputRatio = hasRef
+      ? m(runs, (r) => r.ours.requestsPerSecond / r.reference.requestsPerSecond)
+      : undefined;
     const p99Ratio = hasRef ? m(runs, (r) => r.ours.p99Ms / r.reference.p99Ms) : undefined;
     let target = '';
     if (hasRef && THROUGHPUT_TARGET_SCENARIOS.has(group.scenario)) {
@@ -75,8 +99,28 @@ function renderMarkdown(reports) {
     lines.push(
       `| ${group.title} | ${group.connections} | ${fmt(m(runs, (r) => r.ours.requestsPerSecond))} | ` +
         `${hasRef ? fmt(m(runs, (r) => r.reference.requestsPerSecond)) : '-'} | **${fmt(throughputRatio, 2)}**${target} | ` +
-        `${fmt(m(runs, (r) => r.ours.p50Ms), 1)} | ${hasRef ? fmt(m(runs, (r) => r.reference.p50Ms), 1) : '-'} | ` +
-        `${fmt(m(runs, (r) => r.ours.p99Ms), 1)} | ${hasRef ? fmt(m(runs, (r) => r.reference.p99Ms), 1) : '-'} | ` +
+        `${fmt(
+          m(runs, (r) => r.ours.p50Ms),
+          1,
+        )} | ${
+          hasRef
+            ? fmt(
+                m(runs, (r) => r.reference.p50Ms),
+                1,
+              )
+            : '-'
+        } | ` +
+        `${fmt(
+          m(runs, (r) => r.ours.p99Ms),
+          1,
+        )} | ${
+          hasRef
+            ? fmt(
+                m(runs, (r) => r.reference.p99Ms),
+                1,
+              )
+            : '-'
+        } | ` +
         `${fmt(p99Ratio, 2)}${p99Mark} | ${m(runs, (r) => r.ours.non2xx)} / ${hasRef ? m(runs, (r) => r.reference.non2xx) : '-'} | ` +
         `${mb(m(runs, (r) => r.ours.rssBytes))} / ${hasRef ? mb(m(runs, (r) => r.reference.rssBytes)) : '-'} |`,
     );
@@ -84,15 +128,36 @@ function renderMarkdown(reports) {
   const each = (pick) => median(reports.map(pick));
   const pageAt = (report, scenario, connections) =>
     report.runs.find((r) => r.scenario === scenario && r.connections === connections)?.ours.p50Ms;
-  lines.push('', '| figure | ours | reference | ours/ref | target |', '| --- | ---: | ---: | ---: | --- |');
+  lines.push(
+    '',
+    '| figure | ours | reference | ours/ref | target |',
+    '| --- | ---: | ---: | ---: | --- |',
+  );
   const figure = (name, pick, unit, target) => {
     const ours = each((r) => pick(r, 'ours'));
     const ref = each((r) => pick(r, 'reference'));
-    lines.push(`| ${name} | ${fmt(ours, unit === 'MB' ? 0 : 0)} ${unit} | ${fmt(ref, 0)} ${unit} | ${fmt(ratio(ours, ref), 2)} | ${target(ours)} |`);
+    lines.push(
+      `| ${name} | ${fmt(ours, unit === 'MB' ? 0 : 0)} ${unit} | ${fmt(ref, 0)} ${unit} | ${fmt(ratio(ours, ref), 2)} | ${target(ours)} |`,
+    );
   };
-  figure('cold start (spawn → first 200 on /api/v1/health)', (r, n) => r.coldStartMs[n], 'ms', (v) => `≤ 1000 ms ${v <= 1000 ? '✓' : '✗'}`);
-  figure('idle RSS after seeding', (r, n) => r.idleRssBytes[n] / MB, 'MB', (v) => `≤ 120 MB ${v <= 120 ? '✓' : '✗'}`);
-  figure('peak RSS under load', (r, n) => r.peakRssBytes[n] / MB, 'MB', (v) => `≤ 200 MB ${v <= 200 ? '✓' : '✗'}`);
+  figure(
+    'cold start (spawn → first 200 on /api/v1/health)',
+    (r, n) => r.coldStartMs[n],
+    'ms',
+    (v) => `≤ 1000 ms ${v <= 1000 ? '✓' : '✗'}`,
+  );
+  figure(
+    'idle RSS after seeding',
+    (r, n) => r.idleRssBytes[n] / MB,
+    'MB',
+    (v) => `≤ 120 MB ${v <= 120 ? '✓' : '✗'}`,
+  );
+  figure(
+    'peak RSS under load',
+    (r, n) => r.peakRssBytes[n] / MB,
+    'MB',
+    (v) => `≤ 200 MB ${v <= 200 ? '✓' : '✗'}`,
+  );
   for (const connections of first.settings.connections) {
     const big = each((r) => pageAt(r, 'listPage', connections));
     const small = each((r) => pageAt(r, 'listPageSmall', connections));

@@ -7,14 +7,37 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { freePort, rssOf, startServer, stopServer, sleep, mintToken, RssSampler, median } = require('./lib');
+const {
+  freePort,
+  rssOf,
+  startServer,
+  stopServer,
+  sleep,
+  mintToken,
+  RssSampler,
+  median,
+} = require('./lib');
 const { SCENARIOS, seedPlan, tokensFor } = require('./scenarios');
 const { seed } = require('./seed');
 const { renderMarkdown, renderTable } = require('./report');
 
 const ROOT = path.join(__dirname, '..');
-const QUICK = { duration: '2', slices: '1', warmup: '0.5', connections: '10,50', 'cold-starts': '1', 'big-rows': '100000' };
-const FULL = { duration: '6', slices: '2', warmup: '1', connections: '10,50', 'cold-starts': '3', 'big-rows': '100000' };
+const QUICK = {
+  duration: '2',
+  slices: '1',
+  warmup: '0.5',
+  connections: '10,50',
+  'cold-starts': '1',
+  'big-rows': '100000',
+};
+const FULL = {
+  duration: '6',
+  slices: '2',
+  warmup: '1',
+  connections: '10,50',
+  'cold-starts': '3',
+  'big-rows': '100000',
+};
 
 function options() {
   const { values } = parseArgs({
@@ -92,8 +115,15 @@ async function main() {
   const encryptionKey = crypto.randomBytes(32);
   const dataDirs = { ours: path.join(workDir, 'ours'), reference: path.join(workDir, 'reference') };
   Object.values(dataDirs).forEach((dir) => fs.mkdirSync(dir));
-  const sqlite = { ours: path.join(dataDirs.ours, 'credentials.sqlite'), reference: path.join(dataDirs.reference, 'credentials.sqlite') };
-  const env = { JWT_SECRET: jwtSecret, ENCRYPTION_KEY: encryptionKey.toString('base64'), NODE_ENV: 'production' };
+  const sqlite = {
+    ours: path.join(dataDirs.ours, 'credentials.sqlite'),
+    reference: path.join(dataDirs.reference, 'credentials.sqlite'),
+  };
+  const env = {
+    JWT_SECRET: jwtSecret,
+    ENCRYPTION_KEY: encryptionKey.toString('base64'),
+    NODE_ENV: 'production',
+  };
   const profileDir = path.join(resultsDir, 'profiles');
   const profileLabel = `${opts.label || 'ours'}-${opts.scenarios.join('+')}-${Date.now()}`;
   const launch = {
@@ -103,15 +133,28 @@ async function main() {
         ...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []),
         path.join(ROOT, 'dist', 'main.js'),
       ],
-      env: { ...env, DATA_DIR: dataDirs.ours, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_LABEL: profileLabel },
+      env: {
+        ...env,
+        DATA_DIR: dataDirs.ours,
+        BENCH_PROFILE_DIR: profileDir,
+        BENCH_PROFILE_LABEL: profileLabel,
+      },
       port,
       logFile: path.join(workDir, 'ours.log'),
       ipc: opts.profile,
     }),
     reference: (port) => ({
       name: 'reference',
-      args: [...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []), path.join(__dirname, 'reference', 'server.js')],
-      env: { ...env, SQLITE_PATH: sqlite.reference, BENCH_PROFILE_DIR: profileDir, BENCH_PROFILE_LABEL: `reference-${profileLabel}` },
+      args: [
+        ...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []),
+        path.join(__dirname, 'reference', 'server.js'),
+      ],
+      env: {
+        ...env,
+        SQLITE_PATH: sqlite.reference,
+        BENCH_PROFILE_DIR: profileDir,
+        BENCH_PROFILE_LABEL: `reference-${profileLabel}`,
+      },
       port,
       logFile: path.join(workDir, 'reference.log'),
       ipc: opts.profile,
@@ -150,7 +193,9 @@ async function main() {
   }
   await sleep(1500);
   const idleRss = Object.fromEntries(servers.map((name) => [name, rssOf(running[name].pid)]));
-  log(`cold start ours ${fmtList(coldStarts.ours)} ms, reference ${fmtList(coldStarts.reference)} ms`);
+  log(
+    `cold start ours ${fmtList(coldStarts.ours)} ms, reference ${fmtList(coldStarts.reference)} ms`,
+  );
 
   if (opts.profile) {
     servers.forEach((name) => running[name].child.send('profile'));
@@ -195,15 +240,26 @@ async function main() {
     await stopServer(running[name], opts.profile ? 'profile' : 'SIGTERM');
   }
   if (opts.profile) {
-    log(`profiles: ${profileDir}/{,reference-}${profileLabel}.cpuprofile (node bench/profile-summary.js <file>)`);
+    log(
+      `profiles: ${profileDir}/{,reference-}${profileLabel}.cpuprofile (node bench/profile-summary.js <file>)`,
+    );
   }
 
   const report = {
     label: opts.label,
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemBytes: os.totalmem(), loadavg: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      totalMemBytes: os.totalmem(),
+      loadavg: os.loadavg(),
+    },
     node: process.version,
-    settings: { ...opts, seeded, plan: { 'ws-list': 100, 'ws-update': 100, 'ws-big': opts.bigRows, mix: '100 x 10' } },
+    settings: {
+      ...opts,
+      seeded,
+      plan: { 'ws-list': 100, 'ws-update': 100, 'ws-big': opts.bigRows, mix: '100 x 10' },
+    },
     firstStartMs,
     coldStartMs: Object.fromEntries(servers.map((name) => [name, median(coldStarts[name])])),
     coldStartsMs: coldStarts,

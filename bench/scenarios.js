@@ -20,22 +20,40 @@ const mixWorkspace = (i) => `ws-mix-${String(i).padStart(3, '0')}`;
 const pick = (items) => items[Math.floor(Math.random() * items.length)];
 const auth = (data, workspaceId) => ({ authorization: `Bearer ${data.tokens[workspaceId]}` });
 const newSecret = () => ({ openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` });
-const createBody = (extra = {}) => JSON.stringify({ name: 'Bench key', credentialName: 'openAIApi', plainDataObj: newSecret(), ...extra });
-const mergeBody = () => JSON.stringify({ plainDataObj: { openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` } });
+const createBody = (extra = {}) =>
+  JSON.stringify({
+    name: 'Bench key',
+    credentialName: 'openAIApi',
+    plainDataObj: newSecret(),
+    ...extra,
+  });
+const mergeBody = () =>
+  JSON.stringify({
+    plainDataObj: { openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` },
+  });
 
 /** Each scenario returns autocannon options (without url, connections, duration). */
 const SCENARIOS = {
   list: {
     title: 'list (100 rows)',
-    options: (data) => ({ headers: auth(data, 'ws-list'), requests: [{ method: 'GET', path: BASE }] }),
+    options: (data) => ({
+      headers: auth(data, 'ws-list'),
+      requests: [{ method: 'GET', path: BASE }],
+    }),
   },
   listPageSmall: {
     title: 'list page ?limit=50 (100 rows)',
-    options: (data) => ({ headers: auth(data, 'ws-list'), requests: [{ method: 'GET', path: `${BASE}?limit=50&page=1` }] }),
+    options: (data) => ({
+      headers: auth(data, 'ws-list'),
+      requests: [{ method: 'GET', path: `${BASE}?limit=50&page=1` }],
+    }),
   },
   listPage: {
     title: 'list page ?limit=50 (100 000 rows)',
-    options: (data) => ({ headers: auth(data, 'ws-big'), requests: [{ method: 'GET', path: `${BASE}?limit=50&page=1` }] }),
+    options: (data) => ({
+      headers: auth(data, 'ws-big'),
+      requests: [{ method: 'GET', path: `${BASE}?limit=50&page=1` }],
+    }),
   },
   get: {
     title: 'get by id',
@@ -43,7 +61,9 @@ const SCENARIOS = {
       const ids = data.ids['ws-list'];
       return {
         headers: auth(data, 'ws-list'),
-        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `${BASE}/${pick(ids)}` }) }],
+        requests: [
+          { method: 'GET', setupRequest: (req) => ({ ...req, path: `${BASE}/${pick(ids)}` }) },
+        ],
       };
     },
   },
@@ -51,7 +71,9 @@ const SCENARIOS = {
     title: 'create',
     options: (data) => ({
       headers: { ...auth(data, 'ws-create'), ...JSON_HEADERS },
-      requests: [{ method: 'POST', path: BASE, setupRequest: (req) => ({ ...req, body: createBody() }) }],
+      requests: [
+        { method: 'POST', path: BASE, setupRequest: (req) => ({ ...req, body: createBody() }) },
+      ],
     }),
   },
   update: {
@@ -61,7 +83,10 @@ const SCENARIOS = {
       return {
         headers: { ...auth(data, 'ws-update'), ...JSON_HEADERS },
         requests: [
-          { method: 'PUT', setupRequest: (req) => ({ ...req, path: `${BASE}/${pick(ids)}`, body: mergeBody() }) },
+          {
+            method: 'PUT',
+            setupRequest: (req) => ({ ...req, path: `${BASE}/${pick(ids)}`, body: mergeBody() }),
+          },
         ],
       };
     },
@@ -76,10 +101,21 @@ const SCENARIOS = {
           path: BASE,
           setupRequest: (req, context) => {
             context.id = crypto.randomUUID();
-            return { ...req, headers: { ...req.headers, ...JSON_HEADERS }, body: createBody({ id: context.id }) };
+            return {
+              ...req,
+              headers: { ...req.headers, ...JSON_HEADERS },
+              body: createBody({ id: context.id }),
+            };
           },
         },
-        { method: 'DELETE', setupRequest: (req, context) => ({ ...req, path: `${BASE}/${context.id}`, body: undefined }) },
+        {
+          method: 'DELETE',
+          setupRequest: (req, context) => ({
+            ...req,
+            path: `${BASE}/${context.id}`,
+            body: undefined,
+          }),
+        },
       ],
     }),
   },
@@ -93,16 +129,34 @@ const SCENARIOS = {
             const headers = auth(data, workspaceId);
             const roll = Math.random();
             if (roll < 0.4) {
-              return { ...req, method: 'GET', headers, path: `${BASE}/${pick(data.ids[workspaceId])}`, body: undefined };
+              return {
+                ...req,
+                method: 'GET',
+                headers,
+                path: `${BASE}/${pick(data.ids[workspaceId])}`,
+                body: undefined,
+              };
             }
             if (roll < 0.8) {
               return { ...req, method: 'GET', headers, path: BASE, body: undefined };
             }
             if (roll < 0.95) {
               const path = `${BASE}/${pick(data.ids[workspaceId])}`;
-              return { ...req, method: 'PUT', headers: { ...headers, ...JSON_HEADERS }, path, body: mergeBody() };
+              return {
+                ...req,
+                method: 'PUT',
+                headers: { ...headers, ...JSON_HEADERS },
+                path,
+                body: mergeBody(),
+              };
             }
-            return { ...req, method: 'POST', headers: { ...headers, ...JSON_HEADERS }, path: BASE, body: createBody() };
+            return {
+              ...req,
+              method: 'POST',
+              headers: { ...headers, ...JSON_HEADERS },
+              path: BASE,
+              body: createBody(),
+            };
           },
         },
       ],

@@ -11,7 +11,16 @@ const { AesGcmEncryptionProvider } = require(
 );
 
 const ROWS_PER_STATEMENT = 100;
-const COLUMNS = ['id', 'name', 'credentialName', 'encryptedData', 'workspaceId', 'createdDate', 'updatedDate', 'version'];
+const COLUMNS = [
+  'id',
+  'name',
+  'credentialName',
+  'encryptedData',
+  'workspaceId',
+  'createdDate',
+  'updatedDate',
+  'version',
+];
 
 /** TypeORM's sqlite datetime text: UTC, `YYYY-MM-DD HH:MM:SS.mmm`. */
 function storedDate(date) {
@@ -19,7 +28,9 @@ function storedDate(date) {
 }
 
 function run(db, sql, params = []) {
-  return new Promise((resolve, reject) => db.run(sql, params, (error) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    db.run(sql, params, (error) => (error ? reject(error) : resolve())),
+  );
 }
 
 /**
@@ -44,17 +55,23 @@ async function seed(sqlitePath, encryptionKey, workspaces) {
       for (let i = 0; i < count; i++) {
         const id = crypto.randomUUID();
         const date = storedDate(new Date(base + tick++));
-        const plain = JSON.stringify({ openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` });
+        const plain = JSON.stringify({
+          openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}`,
+        });
         const encryptedData = await encryption.encrypt(plain, { workspaceId, credentialId: id });
         batch.push(id, `Key ${i}`, 'openAIApi', encryptedData, workspaceId, date, date, 1);
-        ids[workspaceId].unshift(id);
+        ids[workspaceId].push(id);
         if (batch.length === ROWS_PER_STATEMENT * COLUMNS.length || i === count - 1) {
           const rows = batch.length / COLUMNS.length;
-          const values = Array.from({ length: rows }, () => `(${COLUMNS.map(() => '?').join(', ')})`).join(', ');
+          const values = Array.from(
+            { length: rows },
+            () => `(${COLUMNS.map(() => '?').join(', ')})`,
+          ).join(', ');
           await run(db, `INSERT INTO credential (${COLUMNS.join(', ')}) VALUES ${values}`, batch);
           batch = [];
         }
       }
+      ids[workspaceId].reverse();
     }
     await run(db, 'COMMIT');
     await run(db, 'PRAGMA wal_checkpoint(TRUNCATE)');

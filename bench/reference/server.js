@@ -12,7 +12,11 @@ const env = process.env;
 const jwtKey = crypto.createSecretKey(Buffer.from(env.JWT_SECRET, 'utf8'));
 const aesKeyBytes = Buffer.from(env.ENCRYPTION_KEY, 'base64');
 const aesKey = crypto.createSecretKey(aesKeyBytes);
-const keyId = crypto.createHmac('sha256', aesKeyBytes).update('credential-vault key id').digest('hex').slice(0, 16);
+const keyId = crypto
+  .createHmac('sha256', aesKeyBytes)
+  .update('credential-vault key id')
+  .digest('hex')
+  .slice(0, 16);
 const COLUMNS = 'id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
@@ -28,7 +32,8 @@ const query = (method, sql, params) =>
   );
 
 // --- crypto: the service's envelope v1.<keyId>.<iv>.<ciphertext>.<tag>, row bound in the AAD ---
-const aad = (header, workspaceId, id) => Buffer.from(JSON.stringify([header, workspaceId, id]), 'utf8');
+const aad = (header, workspaceId, id) =>
+  Buffer.from(JSON.stringify([header, workspaceId, id]), 'utf8');
 function encrypt(plaintext, workspaceId, id) {
   const header = `v1.${keyId}`;
   const iv = crypto.randomBytes(12);
@@ -39,10 +44,15 @@ function encrypt(plaintext, workspaceId, id) {
 }
 function decrypt(envelope, workspaceId, id) {
   const [format, kid, iv, data, tag] = envelope.split('.');
-  const decipher = crypto.createDecipheriv('aes-256-gcm', aesKey, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
+  const decipher = crypto.createDecipheriv('aes-256-gcm', aesKey, Buffer.from(iv, 'base64url'), {
+    authTagLength: 16,
+  });
   decipher.setAAD(aad(`${format}.${kid}`, workspaceId, id));
   decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+  return Buffer.concat([
+    decipher.update(Buffer.from(data, 'base64url')),
+    decipher.final(),
+  ]).toString('utf8');
 }
 
 // --- HS256 verification: signature, alg, exp, the claims the service requires ---
@@ -53,13 +63,16 @@ function verifyToken(authorization) {
   if (parts.length !== 3) return undefined;
   const expected = crypto.createHmac('sha256', jwtKey).update(`${parts[0]}.${parts[1]}`).digest();
   const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return undefined;
+  if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
+    return undefined;
   try {
     const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
     const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     if (!JWT_HEADER_OK.has(header.alg) || typeof claims.exp !== 'number') return undefined;
     if (claims.exp * 1000 <= Date.now() || typeof claims.sub !== 'string') return undefined;
-    return typeof claims.workspaceId === 'string' && claims.workspaceId ? claims.workspaceId : undefined;
+    return typeof claims.workspaceId === 'string' && claims.workspaceId
+      ? claims.workspaceId
+      : undefined;
   } catch {
     return undefined;
   }
@@ -97,12 +110,17 @@ function validateBody(body, creating) {
   if ((creating || body.plainDataObj !== undefined) && !isPlainObject(body.plainDataObj)) {
     throw new HttpError(400, 'bad plainDataObj');
   }
-  if (body.id !== undefined && !(typeof body.id === 'string' && UUID.test(body.id))) throw new HttpError(400, 'bad id');
+  if (body.id !== undefined && !(typeof body.id === 'string' && UUID.test(body.id)))
+    throw new HttpError(400, 'bad id');
 }
 
 async function findOwned(workspaceId, id) {
   const row = UUID.test(id)
-    ? await query('get', `SELECT ${COLUMNS}, version FROM credential WHERE id = ? AND workspaceId = ?`, [id.toLowerCase(), workspaceId])
+    ? await query(
+        'get',
+        `SELECT ${COLUMNS}, version FROM credential WHERE id = ? AND workspaceId = ?`,
+        [id.toLowerCase(), workspaceId],
+      )
     : undefined;
   if (!row) throw notFound();
   return row;
@@ -117,13 +135,20 @@ async function list(workspaceId, url, res) {
   const page = url.searchParams.get('page');
   const limit = url.searchParams.get('limit');
   if (page === null && limit === null) {
-    return (await query('all', `SELECT ${COLUMNS} FROM credential ${where} ${order}`, params)).map(toResponse);
+    return (await query('all', `SELECT ${COLUMNS} FROM credential ${where} ${order}`, params)).map(
+      toResponse,
+    );
   }
   const size = Number(limit ?? 100);
   const offset = (Number(page ?? 1) - 1) * size;
-  if (!Number.isInteger(size) || size < 1 || size > 1000 || !(offset >= 0)) throw new HttpError(400, 'bad page or limit');
+  if (!Number.isInteger(size) || size < 1 || size > 1000 || !(offset >= 0))
+    throw new HttpError(400, 'bad page or limit');
   const [rows, count] = await Promise.all([
-    query('all', `SELECT ${COLUMNS} FROM credential ${where} ${order} LIMIT ? OFFSET ?`, [...params, size, offset]),
+    query('all', `SELECT ${COLUMNS} FROM credential ${where} ${order} LIMIT ? OFFSET ?`, [
+      ...params,
+      size,
+      offset,
+    ]),
     query('get', `SELECT COUNT(*) AS total FROM credential ${where}`, params),
   ]);
   res.setHeader('X-Total-Count', String(count.total));
@@ -134,14 +159,32 @@ async function create(workspaceId, body) {
   validateBody(body, true);
   const id = body.id ? body.id.toLowerCase() : crypto.randomUUID();
   const now = toStored(new Date());
-  const row = { id, name: body.name, credentialName: body.credentialName, workspaceId, createdDate: now, updatedDate: now };
+  const row = {
+    id,
+    name: body.name,
+    credentialName: body.credentialName,
+    workspaceId,
+    createdDate: now,
+    updatedDate: now,
+  };
   row.encryptedData = encrypt(JSON.stringify(body.plainDataObj), workspaceId, id);
   try {
-    await query('run', `INSERT INTO credential (${COLUMNS}, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`, [
-      row.id, row.name, row.credentialName, row.encryptedData, row.workspaceId, row.createdDate, row.updatedDate,
-    ]);
+    await query(
+      'run',
+      `INSERT INTO credential (${COLUMNS}, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+      [
+        row.id,
+        row.name,
+        row.credentialName,
+        row.encryptedData,
+        row.workspaceId,
+        row.createdDate,
+        row.updatedDate,
+      ],
+    );
   } catch (error) {
-    if (error.code === 'SQLITE_CONSTRAINT') throw new HttpError(409, `Credential ${id} already exists`);
+    if (error.code === 'SQLITE_CONSTRAINT')
+      throw new HttpError(409, `Credential ${id} already exists`);
     throw error;
   }
   return toResponse(row);
@@ -163,11 +206,21 @@ async function update(workspaceId, id, body) {
       }
       next.encryptedData = encrypt(JSON.stringify(merged), workspaceId, row.id);
     }
-    next.updatedDate = toStored(new Date(Math.max(Date.now(), Date.parse(toIso(row.updatedDate)) + 1)));
+    next.updatedDate = toStored(
+      new Date(Math.max(Date.now(), Date.parse(toIso(row.updatedDate)) + 1)),
+    );
     const result = await query(
       'run',
       'UPDATE credential SET name = ?, encryptedData = ?, updatedDate = ?, version = ? WHERE id = ? AND workspaceId = ? AND version = ?',
-      [next.name, next.encryptedData, next.updatedDate, row.version + 1, row.id, workspaceId, row.version],
+      [
+        next.name,
+        next.encryptedData,
+        next.updatedDate,
+        row.version + 1,
+        row.id,
+        workspaceId,
+        row.version,
+      ],
     );
     if (result.changes === 1) return toResponse(next);
   }
@@ -176,7 +229,10 @@ async function update(workspaceId, id, body) {
 
 async function remove(workspaceId, id) {
   const result = UUID.test(id)
-    ? await query('run', 'DELETE FROM credential WHERE id = ? AND workspaceId = ?', [id.toLowerCase(), workspaceId])
+    ? await query('run', 'DELETE FROM credential WHERE id = ? AND workspaceId = ?', [
+        id.toLowerCase(),
+        workspaceId,
+      ])
     : { changes: 0 };
   if (result.changes !== 1) throw notFound();
   return { message: 'Credential deleted successfully' };
@@ -202,7 +258,7 @@ async function route(req, res, body) {
     }
   };
   if (!id && req.method === 'GET') return list(workspaceId, url, res);
-  if (!id && req.method === 'POST') return (res.statusCode = 201), create(workspaceId, json());
+  if (!id && req.method === 'POST') return ((res.statusCode = 201), create(workspaceId, json()));
   if (id && req.method === 'GET') return toResponse(await findOwned(workspaceId, id));
   if (id && req.method === 'PUT') return update(workspaceId, id, json());
   if (id && req.method === 'DELETE') return remove(workspaceId, id);
@@ -218,14 +274,21 @@ const server = http.createServer((req, res) => {
       (error) => {
         const statusCode = error instanceof HttpError ? error.statusCode : 500;
         if (statusCode === 500) process.stderr.write(`${error.stack}\n`);
-        send(res, statusCode, { statusCode, message: error.message, error: ERRORS[statusCode] ?? 'Internal Server Error' });
+        send(res, statusCode, {
+          statusCode,
+          message: error.message,
+          error: ERRORS[statusCode] ?? 'Internal Server Error',
+        });
       },
     );
   });
 });
 function send(res, statusCode, payload) {
   const text = JSON.stringify(payload);
-  res.writeHead(statusCode, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(statusCode, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

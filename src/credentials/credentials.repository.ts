@@ -95,7 +95,10 @@ export class CredentialsRepository {
   private hydrate(raw: Record<string, unknown>): CredentialEntity {
     const entity: Record<string, unknown> = {};
     for (const column of this.columns) {
-      entity[column.propertyName] = this.driver.prepareHydratedValue(raw[column.databaseName], column);
+      entity[column.propertyName] = this.driver.prepareHydratedValue(
+        raw[column.databaseName],
+        column,
+      );
     }
     return entity as unknown as CredentialEntity;
   }

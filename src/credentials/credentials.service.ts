@@ -50,7 +50,9 @@ export class CredentialsService {
 
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
     if (query.page === undefined && query.limit === undefined) {
-      const { rows } = await this.reads.list(workspaceId, { credentialNames: query.credentialName });
+      const { rows } = await this.reads.list(workspaceId, {
+        credentialNames: query.credentialName,
+      });
       return { credentials: rows.map(toCredentialResponse) };
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -88,7 +90,12 @@ export class CredentialsService {
     try {
       // updateEntity(false): without it TypeORM re-selects the dates and version it was just
       // given (SQLite has no RETURNING in its driver), one extra query per create.
-      await this.credentials.createQueryBuilder().insert().values(row).updateEntity(false).execute();
+      await this.credentials
+        .createQueryBuilder()
+        .insert()
+        .values(row)
+        .updateEntity(false)
+        .execute();
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException(`Credential ${id} already exists`);
@@ -185,9 +192,7 @@ export class CredentialsService {
   }
 
   private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {
-    const row = isUUID(id)
-      ? await this.reads.findOne(workspaceId, id.toLowerCase())
-      : null;
+    const row = isUUID(id) ? await this.reads.findOne(workspaceId, id.toLowerCase()) : null;
     if (!row) {
       throw credentialNotFound(id);
     }
