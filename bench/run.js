@@ -31,7 +31,7 @@ const QUICK = {
   'big-rows': '100000',
 };
 const FULL = {
-  duration: '6',
+  duration: '5',
   slices: '2',
   warmup: '1',
   connections: '10,50',
