@@ -8,6 +8,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
@@ -23,8 +24,12 @@ import { EncryptionContext, EncryptionProvider } from './encryption/encryption.p
 import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
-/** Optimistic-concurrency retries when another replica wrote the same row in between. */
-const MAX_UPDATE_ATTEMPTS = 10;
+/**
+ * Optimistic-concurrency attempts when another process wrote the same row in between; each retry
+ * waits a random few milliseconds, so two writers that collided do not collide again in lockstep.
+ */
+const MAX_UPDATE_ATTEMPTS = 30;
+const RETRY_JITTER_MS = 5;
 
 export interface CredentialPage {
   credentials: CredentialResponseDto[];
@@ -130,6 +135,7 @@ export class CredentialsService {
         if (result.affected === 1) {
           return toCredentialResponse(updated);
         }
+        await sleep(Math.random() * RETRY_JITTER_MS * attempt);
       }
       throw new ConflictException(`Credential ${id} is being changed concurrently; try again`);
     });

@@ -66,4 +66,36 @@ describe('Concurrent writes', () => {
     const errors = t.logs.lines.filter((line) => /SQLITE_BUSY|transaction|error/i.test(line));
     expect(errors).toEqual([]);
   });
+
+  it('loses no merge when two servers share the database (row version check)', async () => {
+    // A second server on the same files: like a second replica, its queue knows nothing of ours.
+    const replica = await createTestApp({ CREDENTIAL_TYPES: 'permissive' }, t.dataDir);
+    try {
+      const created = await request(t.http())
+        .post('/api/v1/credentials')
+        .set('Authorization', authorization)
+        .send(
+          createCredentialBody({
+            credentialName: 'concurrencyTestApi',
+            plainDataObj: { base: 'kept-value-0002' },
+          }),
+        );
+      const id = (created.body as { id: string }).id;
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          request((i % 2 === 0 ? t : replica).http())
+            .put(`/api/v1/credentials/${id}`)
+            .set('Authorization', authorization)
+            .send({ plainDataObj: { [`field${i}`]: `value-${i}` } }),
+        ),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      const stored = await replica.app.get(CredentialsService).revealPlainData(workspaceId, id);
+      expect(Object.keys(stored).sort()).toEqual(
+        ['base', ...Array.from({ length: 20 }, (_, i) => `field${i}`)].sort(),
+      );
+    } finally {
+      await replica.close();
+    }
+  });
 });
