@@ -14,7 +14,7 @@ export class AppModule {
       imports: [
         preparedTypeOrmModule(database),
         CredentialsServiceModule.forRoot({
-          encryptionKey: database.encryptionKey,
+          encryption: database.encryption,
           jwtSecret: config.jwtSecret,
           credentialTypes: config.credentialTypes,
           credentialTypesFile: config.credentialTypesFile,

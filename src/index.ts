@@ -11,6 +11,10 @@ export type { Principal } from './auth/principal';
 export { CurrentWorkspace } from './workspace/current-workspace.decorator';
 export { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './database/schema';
 export type { PlainData } from './credentials/plain-data';
+export { KeyHierarchy } from './keys/key-hierarchy';
+export { KeyHierarchyEncryptionProvider } from './keys/key-hierarchy-encryption.provider';
+export type { MasterKeyInfo, MasterKeyProvider } from './keys/master-key.provider';
+export { LocalKeyringProvider } from './keys/local-keyring.provider';
 export { CredentialTypesRegistry } from './credential-types/credential-types.registry';
 export type {
   CredentialTypeDefinition,

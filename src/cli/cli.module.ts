@@ -2,6 +2,15 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/config';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
+import { BackupCommand } from './backup.command';
+import { ExportCommand } from './export.command';
+import { ImportCommand } from './import.command';
+import { KeysRetireCommand } from './keys-retire.command';
+import { KeysRotateDataCommand } from './keys-rotate-data.command';
+import { KeysRotateMasterCommand } from './keys-rotate-master.command';
+import { KeysStatusCommand } from './keys-status.command';
+import { KeysVerifyCommand } from './keys-verify.command';
+import { OPEN_DATABASE } from './open-database.token';
 
 /**
  * The operator CLI (`npm run cli -- <command>`): the same database, checks and services as the
@@ -13,7 +22,18 @@ export class CliModule {
     return {
       module: CliModule,
       imports: [preparedTypeOrmModule(database)],
-      providers: [{ provide: 'APP_CONFIG', useValue: config }],
+      providers: [
+        { provide: 'APP_CONFIG', useValue: config },
+        { provide: OPEN_DATABASE, useValue: database },
+        KeysStatusCommand,
+        KeysRotateMasterCommand,
+        KeysRotateDataCommand,
+        KeysRetireCommand,
+        KeysVerifyCommand,
+        ExportCommand,
+        ImportCommand,
+        BackupCommand,
+      ],
     };
   }
 }

@@ -9,8 +9,16 @@ async function main(): Promise<void> {
   await CommandFactory.run(CliModule.forRoot(config, database), {
     logger: ['error', 'warn'],
     errorHandler: (error) => {
+      if ((error as { code?: string }).code === 'commander.helpDisplayed') {
+        process.exit(0);
+      }
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
+    },
+    // A command that throws (a refused rotation, an unknown key id) exits non-zero with its message.
+    serviceErrorHandler: (error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
     },
   });
 }

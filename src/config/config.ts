@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../credential-types/credential-type';
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
+import { KEY_ID_PATTERN, keyFingerprint, KeyringConfig, parseEncryptionKeys } from './keyring';
 import { ConfigError } from './config-error';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
 
@@ -37,6 +38,31 @@ class EnvironmentVariables {
   })
   ENCRYPTION_KEY?: string;
 
+  /** Checked by `parseEncryptionKeys`, whose messages never echo the value. */
+  @IsOptional() @IsString() ENCRYPTION_KEYS?: string;
+
+  @IsOptional()
+  @IsIn(['local', 'pkcs11'], { message: 'KEY_PROVIDER must be local or pkcs11' })
+  KEY_PROVIDER?: string;
+
+  @IsOptional() @IsString() @MinLength(1) PKCS11_MODULE?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'PKCS11_SLOT must be an integer' })
+  @Min(0)
+  PKCS11_SLOT?: number;
+
+  @IsOptional() @IsString() @MinLength(1) PKCS11_TOKEN_LABEL?: string;
+
+  @IsOptional() @IsString() @MinLength(1) PKCS11_PIN?: string;
+
+  @IsOptional()
+  @Matches(KEY_ID_PATTERN, {
+    message: 'PKCS11_KEY_LABEL must be 1-64 letters, digits, - or _',
+  })
+  PKCS11_KEY_LABEL?: string;
+
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
@@ -51,7 +77,9 @@ class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
 }
 
-/** Where the AES-256 master key comes from. */
+export type { KeyringConfig } from './keyring';
+
+/** The first release's single key; superseded by `AppConfig.keyring`. */
 export type EncryptionKeySource =
   { readonly kind: 'env'; readonly key: Buffer } | { readonly kind: 'file'; readonly path: string };
 
@@ -60,6 +88,9 @@ export interface AppConfig {
   readonly host: string;
   readonly dataDir: string;
   readonly sqlitePath: string;
+  /** The master keys (key-encryption keys) and where they live. */
+  readonly keyring: KeyringConfig;
+  /** @deprecated The first release's view of `keyring` (its active or legacy key); use `keyring`. */
   readonly encryptionKey: EncryptionKeySource;
   readonly jwtSecret: Buffer;
   readonly production: boolean;
@@ -80,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (vars.NODE_ENV === 'production' && vars.JWT_SECRET === undefined) {
     problems.push('JWT_SECRET is required when NODE_ENV=production');
   }
+  problems.push(...keyringProblems(vars));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -91,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? Buffer.from(vars.JWT_SECRET, 'utf8')
       : loadOrCreateSecretFile(resolve(dataDir, 'jwt.secret'), 'JWT secret');
 
+  const keyring = keyringConfig(vars, dataDir);
   return {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '127.0.0.1',
@@ -98,9 +131,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sqlitePath: vars.DATABASE_URL
       ? resolve(vars.DATABASE_URL.slice('sqlite:'.length))
       : resolve(dataDir, 'credentials.sqlite'),
+    keyring,
     encryptionKey:
-      vars.ENCRYPTION_KEY !== undefined
-        ? { kind: 'env', key: decodeAes256Key(vars.ENCRYPTION_KEY) }
+      keyring.kind === 'env'
+        ? { kind: 'env', key: keyring.keys[0].key }
         : { kind: 'file', path: resolve(dataDir, 'encryption.key') },
     jwtSecret,
     production: vars.NODE_ENV === 'production',
@@ -111,12 +145,77 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/** Exactly one source of master keys: two would leave it ambiguous which one is meant. */
+function keyringProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (vars.ENCRYPTION_KEYS !== undefined && vars.ENCRYPTION_KEY !== undefined) {
+    problems.push('ENCRYPTION_KEYS and ENCRYPTION_KEY are both set: set exactly one of them');
+  }
+  if (vars.ENCRYPTION_KEYS !== undefined) {
+    problems.push(...parseEncryptionKeys(vars.ENCRYPTION_KEYS).problems);
+  }
+  if (vars.KEY_PROVIDER === 'pkcs11') {
+    if (vars.ENCRYPTION_KEYS !== undefined || vars.ENCRYPTION_KEY !== undefined) {
+      problems.push(
+        'KEY_PROVIDER=pkcs11 keeps the master keys in the HSM: unset ENCRYPTION_KEY(S)',
+      );
+    }
+    for (const name of ['PKCS11_MODULE', 'PKCS11_PIN', 'PKCS11_KEY_LABEL'] as const) {
+      if (vars[name] === undefined) {
+        problems.push(`${name} is required when KEY_PROVIDER=pkcs11`);
+      }
+    }
+    if ((vars.PKCS11_SLOT === undefined) === (vars.PKCS11_TOKEN_LABEL === undefined)) {
+      problems.push(
+        'Set exactly one of PKCS11_SLOT and PKCS11_TOKEN_LABEL when KEY_PROVIDER=pkcs11',
+      );
+    }
+  }
+  return problems;
+}
+
+function keyringConfig(vars: EnvironmentVariables, dataDir: string): KeyringConfig {
+  if (vars.KEY_PROVIDER === 'pkcs11') {
+    return {
+      kind: 'pkcs11',
+      module: resolve(vars.PKCS11_MODULE as string),
+      slot: vars.PKCS11_SLOT,
+      tokenLabel: vars.PKCS11_TOKEN_LABEL,
+      pin: vars.PKCS11_PIN as string,
+      keyLabel: vars.PKCS11_KEY_LABEL as string,
+    };
+  }
+  if (vars.ENCRYPTION_KEYS !== undefined) {
+    return {
+      kind: 'env',
+      variable: 'ENCRYPTION_KEYS',
+      keys: parseEncryptionKeys(vars.ENCRYPTION_KEYS).keys,
+    };
+  }
+  if (vars.ENCRYPTION_KEY !== undefined) {
+    const key = decodeAes256Key(vars.ENCRYPTION_KEY);
+    return { kind: 'env', variable: 'ENCRYPTION_KEY', keys: [{ kid: keyFingerprint(key), key }] };
+  }
+  return {
+    kind: 'files',
+    dir: resolve(dataDir, 'keys'),
+    legacyPath: resolve(dataDir, 'encryption.key'),
+  };
+}
+
 const VARIABLE_NAMES = [
   'PORT',
   'HOST',
   'DATA_DIR',
   'DATABASE_URL',
   'ENCRYPTION_KEY',
+  'ENCRYPTION_KEYS',
+  'KEY_PROVIDER',
+  'PKCS11_MODULE',
+  'PKCS11_SLOT',
+  'PKCS11_TOKEN_LABEL',
+  'PKCS11_PIN',
+  'PKCS11_KEY_LABEL',
   'JWT_SECRET',
   'NODE_ENV',
   'CREDENTIAL_TYPES',

@@ -2,59 +2,85 @@ import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { ConfigError } from '../config/config-error';
-import { createSecretFile, fileExists, readSecretFile } from '../config/secret-files';
-import { AesGcmEncryptionProvider } from '../credentials/encryption/aes-gcm-encryption.provider';
-import { readKeyCanary, verifyKeyCanary } from '../credentials/encryption/key-canary';
+import {
+  ensureKeyCanary,
+  upgradeLegacyKeyCanary,
+  verifyKeyCanary,
+} from '../credentials/encryption/key-canary';
+import { KeyHierarchy } from '../keys/key-hierarchy';
+import { KeyHierarchyEncryptionProvider } from '../keys/key-hierarchy-encryption.provider';
+import {
+  assertMasterKeysPresent,
+  holdsEncryptedData,
+  NO_KEY_REFERENCES,
+  readKeyReferences,
+} from '../keys/master-key-check';
+import { MasterKeyProvider } from '../keys/master-key.provider';
+import { recordMasterKeySeen } from '../keys/master-key-rotation';
+import { openMasterKeyProvider } from '../keys/open-master-key-provider';
 import { dataSourceOptions } from './data-source-options';
 
 export interface OpenDatabase {
   readonly dataSource: DataSource;
-  readonly encryptionKey: Buffer;
+  readonly masterKeys: MasterKeyProvider;
+  /** Where the master keys come from, for messages (never their material). */
+  readonly keySource: string;
+  readonly keys: KeyHierarchy;
+  readonly encryption: KeyHierarchyEncryptionProvider;
 }
 
 /**
- * Opens the database and settles the encryption key before anything is written: the key must
- * match the stored canary, and a key file is generated only for a database that holds nothing
- * encrypted yet. Migrations run only after both checks, so a refusal leaves the file unchanged.
+ * Opens the database and settles the keys before anything is written: every master key the
+ * data refers to must be in the keyring, and the canary must decrypt. A first key is generated
+ * only for a database that holds nothing encrypted yet. Migrations run only after these
+ * checks, so a refusal leaves the file unchanged.
  */
 export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   const isNewFile = !existsSync(config.sqlitePath);
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
+  let masterKeys: MasterKeyProvider | undefined;
   try {
-    const canary = isNewFile ? undefined : await readKeyCanary(dataSource.manager);
-    const encryptionKey = resolveEncryptionKey(config, canary !== undefined);
-    if (canary !== undefined) {
-      await verifyKeyCanary(new AesGcmEncryptionProvider(encryptionKey), canary);
+    const references = isNewFile ? NO_KEY_REFERENCES : await readKeyReferences(dataSource);
+    const opened = await openMasterKeyProvider(config, holdsEncryptedData(references));
+    masterKeys = opened.provider;
+    await assertMasterKeysPresent(masterKeys, references, opened.source);
+    const keys = new KeyHierarchy(dataSource, masterKeys);
+    const encryption = new KeyHierarchyEncryptionProvider(keys);
+    if (references.canary !== undefined) {
+      await verifyKeyCanary(encryption, references.canary);
     }
     await dataSource.runMigrations({ transaction: 'all' });
-    return { dataSource, encryptionKey };
+    await settleActiveMasterKey(keys, opened.source);
+    await upgradeLegacyKeyCanary(dataSource.manager, encryption);
+    // The CLI may be the first to open a database: the canary must not wait for a server.
+    await ensureKeyCanary(dataSource.manager, encryption);
+    return { dataSource, masterKeys, keySource: opened.source, keys, encryption };
   } catch (error) {
+    await masterKeys?.close?.();
     await dataSource.destroy();
     throw error;
   }
 }
 
-function resolveEncryptionKey(config: AppConfig, databaseHoldsEncryptedData: boolean): Buffer {
-  const source = config.encryptionKey;
-  if (source.kind === 'env') {
-    return source.key;
+/** Key files and HSMs do not order their keys: the database records which one is active. */
+async function settleActiveMasterKey(keys: KeyHierarchy, source: string): Promise<void> {
+  for (const { kid, createdAt } of await keys.masterKeys.listKeys()) {
+    await recordMasterKeySeen(keys.dataSource, kid, createdAt);
   }
-  if (fileExists(source.path)) {
-    const key = readSecretFile(source.path, 'encryption key');
-    if (key.length !== 32) {
-      throw new ConfigError(
-        `The encryption key file ${source.path} does not hold base64 of 32 bytes`,
-      );
-    }
-    return key;
+  if (keys.masterKeys.configuredActiveKeyId() !== undefined) {
+    return;
   }
-  if (databaseHoldsEncryptedData) {
+  if ((await keys.recordedActiveMasterKeyId()) !== undefined) {
+    return;
+  }
+  const initial = await keys.masterKeys.initialKeyId();
+  if (initial === undefined) {
     throw new ConfigError(
-      `The encryption key file ${source.path} is missing, but the database ${config.sqlitePath} ` +
-        'holds encrypted credentials. Restore the key file from your backup (or set ENCRYPTION_KEY); ' +
-        'a new key could not decrypt them, so none was generated.',
+      `The keyring (${source}) holds several master keys and the database records none as ` +
+        'active. Keep only the key this database was created with, start once, then add the ' +
+        'others and run keys:rotate-master --kid <id>.',
     );
   }
-  return createSecretFile(source.path);
+  await keys.recordActiveMasterKeyId(initial);
 }

@@ -13,9 +13,10 @@ export class CredentialResponseDto {
   credentialName!: string;
 
   /**
-   * The AES-256-GCM envelope of the secret fields: `v1.<keyId>.<iv>.<ciphertext>.<tag>`.
+   * The AES-256-GCM envelope of the secret fields under the workspace's data key:
+   * `v2.<dataKeyVersion>.<iv>.<ciphertext>.<tag>` (first-release rows: `v1.<keyId>...`).
    * Opaque to clients; it cannot be decrypted outside the vault.
-   * @example v1.4b1d0f0e9c2a7d31.kC1zYV9x2h7bTq0m.Jx0k2mVn8uQ.7e9Wm3b1GQ0pZk1sYc2uXw
+   * @example v2.1.kC1zYV9x2h7bTq0m.Jx0k2mVn8uQ.7e9Wm3b1GQ0pZk1sYc2uXw
    */
   encryptedData!: string;
 

@@ -63,3 +63,23 @@ export async function ensureKeyCanary(
   // Another replica may have won the insert: verify whichever canary is stored now.
   return verifyKeyCanary(encryption, (await readKeyCanary(manager)) as string);
 }
+
+/**
+ * Re-encrypts a first-release canary with the current provider, so that it stops depending on
+ * the first master key and that key can be retired after a rotation.
+ */
+export async function upgradeLegacyKeyCanary(
+  manager: EntityManager,
+  encryption: EncryptionProvider,
+): Promise<void> {
+  const canary = await readKeyCanary(manager);
+  if (canary === undefined || !canary.startsWith('v1.')) {
+    return;
+  }
+  await verifyKeyCanary(encryption, canary);
+  await manager.update(
+    VaultMetaEntity,
+    { key: CANARY_KEY, value: canary },
+    { value: await encryption.encrypt(CANARY_PLAINTEXT, CANARY_CONTEXT) },
+  );
+}

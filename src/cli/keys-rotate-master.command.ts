@@ -1,0 +1,43 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { KEY_ID_PATTERN } from '../config/keyring';
+import { OpenDatabase } from '../database/open-database';
+import { MasterKeyRotation } from '../keys/master-key-rotation';
+import { OPEN_DATABASE } from './open-database.token';
+
+@Command({
+  name: 'keys:rotate-master',
+  description:
+    'Make a new master key active and rewrap every workspace data key under it (key files: ' +
+    'generates the key; ENCRYPTION_KEYS: rewraps to the first key)',
+})
+export class KeysRotateMasterCommand extends CommandRunner {
+  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+    super();
+  }
+
+  @Option({ flags: '--kid <id>', description: 'The id of the new (or already added) master key' })
+  parseKid(value: string): string {
+    if (!KEY_ID_PATTERN.test(value)) {
+      throw new Error('--kid must be 1-64 letters, digits, - or _');
+    }
+    return value;
+  }
+
+  async run(_params: string[], options: { kid?: string }): Promise<void> {
+    const started = Date.now();
+    const result = await new MasterKeyRotation(this.database.keys).rotate(options.kid);
+    console.log(
+      `Master key ${result.kid} is active${result.created ? ' (new key created)' : ''}; ` +
+        `rewrapped ${result.rewrapped} data key(s) in ${Date.now() - started} ms.`,
+    );
+    for (const failure of result.failures) {
+      console.error(
+        `  could not rewrap ${failure.workspaceId || '(vault canary)'} v${failure.version}: ${failure.reason}`,
+      );
+    }
+    if (result.failures.length > 0) {
+      process.exitCode = 1;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+import { DataSource } from 'typeorm';
+import { CredentialEntity } from '../credentials/credential.entity';
+import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import {
+  countCredentials,
+  listWorkspaceIds,
+  scanCredentials,
+  ScannedCredential,
+} from './credential-scan';
+import { CURRENT_VERSION_TTL_MS } from './key-hierarchy';
+import { envelopeKey, KeyHierarchyEncryptionProvider } from './key-hierarchy-encryption.provider';
+
+export interface RotateDataOptions {
+  /** One workspace, or every workspace when undefined. */
+  readonly workspaceId?: string;
+  readonly batchSize: number;
+  /** A pause after each batch, to leave the database to the servers on a busy system. */
+  readonly throttleMs?: number;
+  /** Called after each batch with rows done so far and the total. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * How long to wait before the last sweep, so that servers which cached the previous version
+   * (for at most `CURRENT_VERSION_TTL_MS`) have moved to the new one.
+   */
+  readonly settleMs?: number;
+}
+
+export interface WorkspaceRotation {
+  readonly workspaceId: string;
+  readonly version: number;
+  readonly resumed: boolean;
+  reencrypted: number;
+}
+
+export interface RotateDataResult {
+  readonly workspaces: WorkspaceRotation[];
+  /** Rows that could not be decrypted (left as they were), by id. */
+  readonly failures: { id: string; workspaceId: string; reason: string }[];
+}
+
+const MAX_SWEEPS = 5;
+const markerKey = (workspaceId: string) => `rotate-data:${workspaceId}`;
+
+/**
+ * `keys:rotate-data`: a new data-key version per workspace, then every row re-encrypted to it
+ * in batches while servers keep serving. Each row is replaced only if nobody changed it since
+ * it was read, and both versions stay readable throughout, so a crash at any point leaves every
+ * row readable. The target version is recorded until the rotation finishes, so a rerun resumes
+ * it (rows already there are skipped) instead of starting another.
+ */
+export class DataKeyRotation {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly encryption: KeyHierarchyEncryptionProvider,
+  ) {}
+
+  async rotate(options: RotateDataOptions): Promise<RotateDataResult> {
+    const workspaceIds =
+      options.workspaceId !== undefined
+        ? [options.workspaceId]
+        : await listWorkspaceIds(this.dataSource);
+    const total =
+      options.workspaceId !== undefined
+        ? await countCredentials(this.dataSource, options.workspaceId)
+        : await countCredentials(this.dataSource);
+    let done = 0;
+    const progress = (rows: number) => {
+      done += rows;
+      options.onProgress?.(Math.min(done, total), total);
+    };
+    options.onProgress?.(0, total);
+    const workspaces: WorkspaceRotation[] = [];
+    const failures: RotateDataResult['failures'] = [];
+    for (const workspaceId of workspaceIds) {
+      const { version, resumed } = await this.startOrResume(workspaceId);
+      const reencrypted = await this.pass(workspaceId, version, options, failures, progress);
+      workspaces.push({ workspaceId, version, resumed, reencrypted });
+    }
+    // One wait for all workspaces: by its end every server writes the new versions.
+    await sleep(options.settleMs ?? CURRENT_VERSION_TTL_MS + 500);
+    for (const workspace of workspaces) {
+      for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+        const again = await this.pass(workspace.workspaceId, workspace.version, options, failures);
+        workspace.reencrypted += again;
+        if (again === 0) {
+          break;
+        }
+      }
+      if (!failures.some((failure) => failure.workspaceId === workspace.workspaceId)) {
+        await this.dataSource
+          .getRepository(VaultMetaEntity)
+          .delete({ key: markerKey(workspace.workspaceId) });
+      }
+    }
+    return { workspaces, failures };
+  }
+
+  /** The rotation that a crash interrupted, or a new data-key version. */
+  private async startOrResume(workspaceId: string): Promise<{ version: number; resumed: boolean }> {
+    const meta = this.dataSource.getRepository(VaultMetaEntity);
+    const marker = await meta.findOneBy({ key: markerKey(workspaceId) });
+    const latest = await this.encryption.keys.latestVersion(workspaceId);
+    if (marker && Number(marker.value) === latest) {
+      return { version: latest, resumed: true };
+    }
+    const version = await this.encryption.keys.createVersion(workspaceId);
+    await meta.upsert({ key: markerKey(workspaceId), value: String(version) }, ['key']);
+    return { version, resumed: false };
+  }
+
+  /** Re-encrypts every row of the workspace not yet under `version`; returns how many. */
+  private async pass(
+    workspaceId: string,
+    version: number,
+    options: RotateDataOptions,
+    failures: RotateDataResult['failures'],
+    progress?: (rows: number) => void,
+  ): Promise<number> {
+    let reencrypted = 0;
+    const batchSize = options.batchSize;
+    await scanCredentials(this.dataSource, { workspaceId, batchSize }, async (batch) => {
+      const pending = batch.filter((row) => !isAt(row, version));
+      let remaining = pending;
+      for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
+        const replacements = await this.reencrypt(remaining, version, failures);
+        const lost = await this.write(replacements);
+        reencrypted += replacements.length - lost.length;
+        // Changed by a server in between: read again and retry those rows only.
+        remaining = lost.length === 0 ? [] : await this.reload(lost, version);
+      }
+      progress?.(batch.length);
+      if (options.throttleMs) {
+        await sleep(options.throttleMs);
+      }
+    });
+    return reencrypted;
+  }
+
+  private async reencrypt(
+    rows: ScannedCredential[],
+    version: number,
+    failures: RotateDataResult['failures'],
+  ): Promise<{ row: ScannedCredential; encryptedData: string }[]> {
+    const replacements: { row: ScannedCredential; encryptedData: string }[] = [];
+    for (const row of rows) {
+      const context = { workspaceId: row.workspaceId, credentialId: row.id };
+      try {
+        const plaintext = await this.encryption.decrypt(row.encryptedData, context);
+        replacements.push({
+          row,
+          encryptedData: await this.encryption.encryptWithVersion(plaintext, context, version),
+        });
+      } catch (error) {
+        if (!failures.some((failure) => failure.id === row.id)) {
+          failures.push({
+            id: row.id,
+            workspaceId: row.workspaceId,
+            reason: (error as Error).message,
+          });
+        }
+      }
+    }
+    return replacements;
+  }
+
+  /** One short transaction per batch; returns the rows someone else changed first. */
+  private async write(
+    replacements: { row: ScannedCredential; encryptedData: string }[],
+  ): Promise<ScannedCredential[]> {
+    if (replacements.length === 0) {
+      return [];
+    }
+    const lost: ScannedCredential[] = [];
+    await this.dataSource.transaction(async (manager) => {
+      const updatedDate = manager.connection.driver.escape('updatedDate');
+      for (const { row, encryptedData } of replacements) {
+        const result = await manager
+          .createQueryBuilder()
+          .update(CredentialEntity)
+          // The secret did not change, so neither does updatedDate (TypeORM would set it).
+          .set({ encryptedData, updatedDate: () => updatedDate })
+          .where('id = :id AND version = :version AND encryptedData = :old', {
+            id: row.id,
+            version: row.version,
+            old: row.encryptedData,
+          })
+          .updateEntity(false)
+          .execute();
+        if (result.affected !== 1) {
+          lost.push(row);
+        }
+      }
+    });
+    return lost;
+  }
+
+  private async reload(rows: ScannedCredential[], version: number): Promise<ScannedCredential[]> {
+    const fresh = await this.dataSource.getRepository(CredentialEntity).find({
+      select: ['id', 'workspaceId', 'encryptedData', 'version'],
+      where: rows.map((row) => ({ id: row.id })),
+    });
+    return fresh.filter((row) => !isAt(row, version));
+  }
+}
+
+function isAt(row: ScannedCredential, version: number): boolean {
+  const key = envelopeKey(row.encryptedData);
+  return key.kind === 'data-key' && key.version === version;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

@@ -1,0 +1,159 @@
+import { DataSource, Not } from 'typeorm';
+import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { readKeyCanary } from '../credentials/encryption/key-canary';
+import { CredentialEntity } from '../credentials/credential.entity';
+import { KeyHierarchy } from './key-hierarchy';
+import { newMasterKeyId } from './local-keyring.provider';
+import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
+import { Like } from 'typeorm';
+
+export interface RotateMasterResult {
+  readonly kid: string;
+  readonly created: boolean;
+  readonly rewrapped: number;
+  readonly failures: { workspaceId: string; version: number; reason: string }[];
+}
+
+export interface RetireResult {
+  readonly retired: boolean;
+  /** What still uses the key (empty when retired). */
+  readonly uses: string[];
+  readonly message: string;
+}
+
+const BATCH = 200;
+
+/** Records when the vault first saw a master key, for `keys:status`. */
+export async function recordMasterKeySeen(dataSource: DataSource, kid: string, at = new Date()) {
+  await dataSource
+    .createQueryBuilder()
+    .insert()
+    .into(VaultMetaEntity)
+    .values({ key: `master-key-created:${kid}`, value: at.toISOString() })
+    .orIgnore()
+    .execute();
+}
+
+/** `keys:rotate-master` and `keys:retire`: only data keys change, never credential rows. */
+export class MasterKeyRotation {
+  constructor(private readonly keys: KeyHierarchy) {}
+
+  private get dataSource(): DataSource {
+    return this.keys.dataSource;
+  }
+
+  /**
+   * Makes `kid` (or a new key) active and rewraps every data key under it. With ENCRYPTION_KEYS
+   * the operator chooses the active key by putting it first; then `kid` may only confirm it.
+   */
+  async rotate(requestedKid?: string): Promise<RotateMasterResult> {
+    const provider = this.keys.masterKeys;
+    const configured = provider.configuredActiveKeyId();
+    let kid: string;
+    let created = false;
+    if (configured !== undefined) {
+      if (requestedKid !== undefined && requestedKid !== configured) {
+        throw new Error(
+          `The active master key is the first one in the keyring (${configured}). Put ` +
+            `${requestedKid} first in it on every replica, restart them, then run this again.`,
+        );
+      }
+      kid = configured;
+    } else {
+      kid = requestedKid ?? newMasterKeyId();
+      const exists = (await provider.listKeys()).some((key) => key.kid === kid);
+      if (!exists) {
+        if (!provider.createKey) {
+          throw new Error(`The ${provider.name} key provider cannot create master key ${kid}`);
+        }
+        await provider.createKey(kid);
+        created = true;
+      }
+      await this.keys.recordActiveMasterKeyId(kid);
+    }
+    await recordMasterKeySeen(this.dataSource, kid);
+    const { rewrapped, failures } = await this.rewrapAll(kid);
+    return { kid, created, rewrapped, failures };
+  }
+
+  private async rewrapAll(
+    kid: string,
+  ): Promise<Pick<RotateMasterResult, 'rewrapped' | 'failures'>> {
+    const rows = this.dataSource.getRepository(WorkspaceDataKeyEntity);
+    const failures: RotateMasterResult['failures'] = [];
+    const failed = (row: WorkspaceDataKeyEntity) =>
+      failures.some((f) => f.workspaceId === row.workspaceId && f.version === row.version);
+    let rewrapped = 0;
+    for (;;) {
+      const batch = (
+        await rows.find({ where: { masterKeyId: Not(kid) }, take: BATCH + failures.length })
+      ).filter((row) => !failed(row));
+      if (batch.length === 0) {
+        return { rewrapped, failures };
+      }
+      for (const row of batch.slice(0, BATCH)) {
+        try {
+          // false: another process rewrapped it first; the next query shows what is left.
+          if (await this.keys.rewrap(row, kid)) {
+            rewrapped++;
+          }
+        } catch (error) {
+          failures.push({
+            workspaceId: row.workspaceId,
+            version: row.version,
+            reason: (error as Error).message,
+          });
+        }
+      }
+    }
+  }
+
+  /** Retires a master key only when nothing uses it; otherwise says what does. */
+  async retire(kid: string): Promise<RetireResult> {
+    const provider = this.keys.masterKeys;
+    if (!(await provider.listKeys()).some((key) => key.kid === kid)) {
+      throw new Error(`Master key ${kid} is not in the keyring`);
+    }
+    const uses: string[] = [];
+    if ((await this.keys.activeMasterKeyId()) === kid) {
+      uses.push('it is the active master key (run keys:rotate-master first)');
+    }
+    const wrapped = await this.dataSource
+      .getRepository(WorkspaceDataKeyEntity)
+      .find({ select: ['workspaceId', 'version'], where: { masterKeyId: kid } });
+    if (wrapped.length > 0) {
+      const workspaces = [...new Set(wrapped.map((row) => row.workspaceId || '(vault canary)'))];
+      uses.push(
+        `it wraps ${wrapped.length} data key(s) of ${workspaces.length} workspace(s), e.g. ` +
+          `${workspaces.slice(0, 5).join(', ')} (run keys:rotate-master)`,
+      );
+    }
+    const legacyKeyId = provider.legacyKeyIdOf?.(kid);
+    if (legacyKeyId !== undefined) {
+      const rows = await this.dataSource
+        .getRepository(CredentialEntity)
+        .countBy({ encryptedData: Like(`v1.${legacyKeyId}.%`) });
+      if (rows > 0) {
+        uses.push(
+          `${rows} credential(s) are still in the first-release format under it ` +
+            '(run keys:rotate-data --all)',
+        );
+      }
+      if ((await readKeyCanary(this.dataSource.manager))?.startsWith(`v1.${legacyKeyId}.`)) {
+        uses.push('the key canary is still encrypted with it (start a server once)');
+      }
+    }
+    if (uses.length > 0) {
+      return {
+        retired: false,
+        uses,
+        message: `Master key ${kid} is still in use: ${uses.join('; ')}.`,
+      };
+    }
+    const message = provider.destroyKey
+      ? `Master key ${kid} retired. ${await provider.destroyKey(kid)}`
+      : (provider.retireAdvice?.(kid) ??
+        `Nothing uses master key ${kid}: it is safe to remove it.`);
+    return { retired: true, uses, message };
+  }
+}
