@@ -1,7 +1,8 @@
 'use strict';
-// Seeds credentials straight into the SQLite file (the server must be stopped), in batches, with
-// the service's own AES-256-GCM envelope taken from dist/, so every row decrypts as if created
-// over HTTP.
+// Seeds credentials straight into the SQLite file (the server must be stopped), in batches,
+// encrypted by the service's own AesGcmEncryptionProvider from dist/ under the master key: the
+// first-release `v1` envelope, which the service still decrypts (rows it writes itself are `v2`,
+// under per-workspace data keys) and which the reference server speaks.
 const crypto = require('node:crypto');
 const path = require('node:path');
 const sqlite3 = require('sqlite3');
