@@ -16,6 +16,12 @@ export class AppModule {
         CredentialsServiceModule.forRoot({
           encryption: database.encryption,
           jwtSecret: config.jwtSecret,
+          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+          refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+          apiKeySecret: config.apiKeySecret,
+          initialAdmin: config.initialAdmin,
+          externalIdp: config.externalIdp,
+          loginThrottle: config.loginThrottle,
           credentialTypes: config.credentialTypes,
           credentialTypesFile: config.credentialTypesFile,
         }),

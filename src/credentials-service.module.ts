@@ -1,9 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { SessionModule } from './auth/session.module';
 import { CredentialsCoreModule } from './core/credentials-core.module';
 import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
 import { CredentialTypesModule } from './credential-types/credential-types.module';
 import { CredentialsModule } from './credentials/credentials.module';
+import { UsersModule } from './users/users.module';
+import { WorkspaceModule } from './workspace/workspace.module';
 
 /**
  * The credential vault as one module: the Flowise-compatible credentials API behind its own
@@ -11,7 +14,14 @@ import { CredentialsModule } from './credentials/credentials.module';
  * and running `CREDENTIALS_MIGRATIONS`, and chooses the route prefix.
  */
 @Module({
-  imports: [AuthModule, CredentialsModule, CredentialTypesModule],
+  imports: [
+    AuthModule,
+    CredentialsModule,
+    CredentialTypesModule,
+    UsersModule,
+    WorkspaceModule,
+    SessionModule,
+  ],
   exports: [CredentialsModule, CredentialTypesModule],
 })
 export class CredentialsServiceModule {

@@ -21,3 +21,13 @@ export type {
   CredentialTypeInput,
   CredentialTypesMode,
 } from './credential-types/credential-type';
+export { PermissionsGuard } from './auth/permissions.guard';
+export { RequirePermissions } from './auth/require-permissions.decorator';
+export { CurrentPrincipal } from './auth/current-principal.decorator';
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS } from './auth/permissions';
+export type { Permission, Role } from './auth/permissions';
+export type {
+  ExternalIdpOptions,
+  InitialAdminOptions,
+  LoginThrottleOptions,
+} from './core/credentials-service.options';

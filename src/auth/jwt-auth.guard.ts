@@ -1,15 +1,45 @@
-import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtoken';
+import { ApiKeysService } from './api-keys.service';
+import { ExternalIdpService } from './external-idp.service';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { Principal } from './principal';
 
+interface BearerRequest {
+  headers: Record<string, string | string[] | undefined>;
+  user?: Principal;
+}
+
 /**
  * Guards our controllers (never the host's routes) and says why a token was refused: the
- * reasons name the failed check, never the token.
+ * reasons name the failed check, never the token. A bearer value with the API key prefix is
+ * checked as an API key; a non-HS256 JWT by the external identity provider, when one is
+ * configured; anything else by the HS256 passport strategy.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly externalIdp: ExternalIdpService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<BearerRequest>();
+    const token = bearerToken(request.headers.authorization);
+    if (token !== undefined && ApiKeysService.isApiKey(token)) {
+      request.user = await this.apiKeys.authenticate(token);
+      return true;
+    }
+    if (token !== undefined && this.externalIdp.handles(token)) {
+      request.user = await this.externalIdp.verify(token);
+      return true;
+    }
+    return (await super.canActivate(context)) as boolean;
+  }
+
   override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {
     if (error) {
       throw error instanceof Error ? error : new UnauthorizedException();
@@ -32,4 +62,9 @@ function describeRejection(info: unknown): string {
     return `Invalid token: ${info.message}`;
   }
   return 'Missing bearer token: send Authorization: Bearer <token>';
+}
+
+function bearerToken(header: string | string[] | undefined): string | undefined {
+  const match = typeof header === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
 }

@@ -4,6 +4,7 @@ import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
 import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { CREDENTIAL_PERMISSIONS, isPermission, Permission } from './permissions';
 import { Principal } from './principal';
 
 /** Passport's strategy registry is global to the process, so the name is ours alone. */
@@ -13,6 +14,7 @@ interface TokenClaims {
   sub?: unknown;
   workspaceId?: unknown;
   exp?: unknown;
+  permissions?: unknown;
 }
 
 /**
@@ -43,8 +45,27 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
     if (typeof claims.exp !== 'number') {
       throw new UnauthorizedException('Token has no exp claim: tokens must expire');
     }
-    return { userId: claims.sub, workspaceId: claims.workspaceId };
+    return {
+      userId: claims.sub,
+      workspaceId: claims.workspaceId,
+      permissions: permissionsOf(claims.permissions),
+      via: 'token',
+    };
   }
+}
+
+/**
+ * A token without the claim (minted by `npm run token`) keeps full credential permissions in
+ * its workspace; names this version does not know are ignored.
+ */
+function permissionsOf(claim: unknown): readonly Permission[] {
+  if (claim === undefined) {
+    return CREDENTIAL_PERMISSIONS;
+  }
+  if (!Array.isArray(claim) || !claim.every((item) => typeof item === 'string')) {
+    throw new UnauthorizedException('Token permissions claim must be an array of permission names');
+  }
+  return claim.filter(isPermission);
 }
 
 function isNonEmptyString(value: unknown): value is string {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/config';
+import { CredentialsCoreModule } from '../core/credentials-core.module';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
 import { BackupCommand } from './backup.command';
@@ -11,6 +12,9 @@ import { KeysRotateMasterCommand } from './keys-rotate-master.command';
 import { KeysStatusCommand } from './keys-status.command';
 import { KeysVerifyCommand } from './keys-verify.command';
 import { OPEN_DATABASE } from './open-database.token';
+import { UsersModule } from '../users/users.module';
+import { WorkspaceModule } from '../workspace/workspace.module';
+import { UserCreateCommand } from './user-create.command';
 
 /**
  * The operator CLI (`npm run cli -- <command>`): the same database, checks and services as the
@@ -21,10 +25,21 @@ export class CliModule {
   static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
     return {
       module: CliModule,
-      imports: [preparedTypeOrmModule(database)],
+      imports: [
+        preparedTypeOrmModule(database),
+        // The identity commands use the same services, and so the same options, as the server.
+        CredentialsCoreModule.forRoot({
+          encryption: database.encryption,
+          jwtSecret: config.jwtSecret,
+          initialAdmin: config.initialAdmin,
+        }),
+        UsersModule,
+        WorkspaceModule,
+      ],
       providers: [
         { provide: 'APP_CONFIG', useValue: config },
         { provide: OPEN_DATABASE, useValue: database },
+        UserCreateCommand,
         KeysStatusCommand,
         KeysRotateMasterCommand,
         KeysRotateDataCommand,

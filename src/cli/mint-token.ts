@@ -1,10 +1,23 @@
 import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
+import { isPermission, PERMISSIONS } from '../auth/permissions';
 import { loadConfig } from '../config/config';
 
 const USAGE =
-  'Usage: npm run token -- --workspace <id> [--user <id>] [--ttl 1h]\n' +
-  'Prints a bearer token signed with the configured JWT secret (JWT_SECRET or DATA_DIR/jwt.secret).';
+  'Usage: npm run token -- --workspace <id> [--user <id>] [--ttl 1h] [--permissions p1,p2]\n' +
+  'Prints a bearer token signed with the configured JWT secret (JWT_SECRET or DATA_DIR/jwt.secret).\n' +
+  'Without --permissions the token may do everything with credentials in its workspace; with it,\n' +
+  `only what it lists (${PERMISSIONS.join(', ')}).`;
+
+/** `a,b` or repeated flags, each a known permission. */
+function parsePermissions(values: string[]): string[] {
+  const permissions = [...new Set(values.flatMap((v) => v.split(',')).map((p) => p.trim()))];
+  const unknown = permissions.filter((p) => !isPermission(p));
+  if (unknown.length > 0 || permissions.length === 0) {
+    throw new Error(`--permissions takes a comma-separated list of ${PERMISSIONS.join(', ')}`);
+  }
+  return permissions;
+}
 
 /** A duration such as 90s, 15m, 1h or 7d, in seconds; bounded so tokens always expire. */
 function parseTtl(ttl: string): number {
@@ -25,6 +38,7 @@ function main(): void {
       workspace: { type: 'string' },
       user: { type: 'string', default: 'cli-user' },
       ttl: { type: 'string', default: '1h' },
+      permissions: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
   });
@@ -32,9 +46,10 @@ function main(): void {
     process.stderr.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
   }
+  const permissions = values.permissions ? parsePermissions(values.permissions) : undefined;
   const config = loadConfig();
   const token = new JwtService().sign(
-    { sub: values.user, workspaceId: values.workspace },
+    { sub: values.user, workspaceId: values.workspace, ...(permissions && { permissions }) },
     { secret: config.jwtSecret, algorithm: 'HS256', expiresIn: parseTtl(values.ttl) },
   );
   process.stdout.write(`${token}\n`);

@@ -15,6 +15,8 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { PermissionsGuard } from '../auth/permissions.guard';
+import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { validationPipe } from '../common/validation';
 import { ApiCreateCredentialBody } from '../credential-types/api-create-credential-body.decorator';
@@ -34,7 +36,7 @@ interface HeaderWriter {
 
 @ApiTags('credentials')
 @ApiBearerProtected()
-@UseGuards(JwtAuthGuard)
+@UseGuards(JwtAuthGuard, PermissionsGuard)
 @UsePipes(validationPipe)
 @Controller('credentials')
 export class CredentialsController {
@@ -42,6 +44,7 @@ export class CredentialsController {
 
   /** List the credentials of your workspace, newest first. */
   @Get()
+  @RequirePermissions('credentials:view')
   @ApiOkResponse({
     type: [CredentialResponseDto],
     headers: {
@@ -66,6 +69,7 @@ export class CredentialsController {
 
   /** Get one credential: its metadata and ciphertext, never its secret. */
   @Get(':id')
+  @RequirePermissions('credentials:view')
   @ApiErrorResponses(404)
   getCredential(
     @CurrentWorkspace() workspaceId: string,
@@ -80,6 +84,7 @@ export class CredentialsController {
    * type marks `secret: false`) carry theirs.
    */
   @Get(':id/fields')
+  @RequirePermissions('credentials:view')
   @ApiErrorResponses(404)
   getCredentialFields(
     @CurrentWorkspace() workspaceId: string,
@@ -90,6 +95,7 @@ export class CredentialsController {
 
   /** Store a new credential; its secret fields are encrypted before they reach the database. */
   @Post()
+  @RequirePermissions('credentials:create')
   @ApiCreateCredentialBody()
   @ApiErrorResponses(400, 409, 413)
   createCredential(
@@ -101,6 +107,7 @@ export class CredentialsController {
 
   /** Rename a credential and/or merge new secret fields into it. */
   @Put(':id')
+  @RequirePermissions('credentials:update')
   @ApiErrorResponses(400, 404, 413)
   updateCredential(
     @CurrentWorkspace() workspaceId: string,
@@ -112,6 +119,7 @@ export class CredentialsController {
 
   /** Delete a credential permanently. */
   @Delete(':id')
+  @RequirePermissions('credentials:delete')
   @HttpCode(HttpStatus.OK)
   @ApiErrorResponses(404)
   async deleteCredential(

@@ -91,7 +91,7 @@ describe('Credentials API', () => {
       });
       const body = response.body as Record<string, string>;
       expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(body.encryptedData).toMatch(/^v1\.[0-9a-f]{16}\.[\w-]+\.[\w-]+\.[\w-]+$/);
+      expect(body.encryptedData).toMatch(/^v2\.\d+\.[\w-]+\.[\w-]+\.[\w-]+$/);
       expect(body.createdDate).toBe(body.updatedDate);
       expect(new Date(body.createdDate).toISOString()).toBe(body.createdDate);
       await expect(reveal(body.id)).resolves.toEqual({ openAIApiKey: secret });

@@ -1,0 +1,12 @@
+import { IsString, Length, Matches } from 'class-validator';
+
+export class WorkspaceNameDto {
+  /**
+   * 1 to 255 characters, not blank.
+   * @example Research
+   */
+  @IsString()
+  @Length(1, 255)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  name!: string;
+}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { UsersModule } from '../users/users.module';
+import { InitialAdminService } from './initial-admin.service';
+import { WorkspaceAdminService } from './workspace-admin.service';
+import { WorkspaceMemberEntity } from './workspace-member.entity';
+import { WorkspaceEntity } from './workspace.entity';
+import { WorkspaceService } from './workspace.service';
+import { WorkspacesController } from './workspaces.controller';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([WorkspaceEntity, WorkspaceMemberEntity]),
+    UsersModule,
+    AuthModule,
+  ],
+  controllers: [WorkspacesController],
+  providers: [WorkspaceService, WorkspaceAdminService, InitialAdminService],
+  exports: [WorkspaceService],
+})
+export class WorkspaceModule {}

@@ -1,0 +1,244 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, Repository } from 'typeorm';
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { Permission, Role, ROLE_PERMISSIONS } from '../auth/permissions';
+import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { isUniqueViolation } from '../common/database-errors';
+import { CredentialEntity } from '../credentials/credential.entity';
+import { WorkspaceDataKeyEntity } from '../keys/workspace-data-key.entity';
+import { UserEntity } from '../users/user.entity';
+import { WorkspaceMemberEntity } from './workspace-member.entity';
+import { WorkspaceEntity } from './workspace.entity';
+
+export interface Membership {
+  workspace: WorkspaceEntity;
+  role: Role;
+}
+
+export interface Member {
+  user: UserEntity;
+  role: Role;
+  createdAt: Date;
+}
+
+/**
+ * Workspaces and who belongs to them. Management calls check the caller's role in the database
+ * (a role change applies at once there); the credentials API trusts the token instead.
+ */
+@Injectable()
+export class WorkspaceService {
+  constructor(
+    @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
+    @InjectRepository(WorkspaceMemberEntity)
+    private readonly members: Repository<WorkspaceMemberEntity>,
+  ) {}
+
+  /** A new workspace with `ownerId` as its owner; pass a manager to join a transaction. */
+  async create(
+    name: string,
+    ownerId: string,
+    manager: EntityManager = this.workspaces.manager,
+  ): Promise<WorkspaceEntity> {
+    const now = new Date();
+    const workspace: WorkspaceEntity = { id: randomUUID(), name, createdAt: now, updatedAt: now };
+    const insert = async (em: EntityManager) => {
+      await em.insert(WorkspaceEntity, workspace);
+      await em.insert(WorkspaceMemberEntity, {
+        workspaceId: workspace.id,
+        userId: ownerId,
+        role: 'owner',
+        createdAt: now,
+      });
+    };
+    await (manager.queryRunner?.isTransactionActive
+      ? insert(manager)
+      : manager.transaction(insert));
+    return workspace;
+  }
+
+  findByName(name: string): Promise<WorkspaceEntity[]> {
+    return this.workspaces.findBy({ name });
+  }
+
+  /** The user's workspaces with their role, oldest membership first. */
+  async listForUser(userId: string): Promise<Membership[]> {
+    const rows = await this.members.find({
+      where: { userId },
+      order: { createdAt: 'ASC', workspaceId: 'ASC' },
+    });
+    const workspaces = await this.workspaces.findBy(rows.map((row) => ({ id: row.workspaceId })));
+    const byId = new Map(workspaces.map((workspace) => [workspace.id, workspace]));
+    return rows.flatMap((row) => {
+      const workspace = byId.get(row.workspaceId);
+      return workspace ? [{ workspace, role: row.role }] : [];
+    });
+  }
+
+  /** The user's membership of the workspace, or null (also for a malformed id). */
+  async membership(userId: string, workspaceId: string): Promise<Membership | null> {
+    if (!isUUID(workspaceId)) {
+      return null;
+    }
+    const row = await this.members.findOneBy({ userId, workspaceId: workspaceId.toLowerCase() });
+    const workspace = row ? await this.workspaces.findOneBy({ id: row.workspaceId }) : null;
+    return row && workspace ? { workspace, role: row.role } : null;
+  }
+
+  /**
+   * The caller's membership when their role grants `permission`. A workspace they do not belong
+   * to is a 404, exactly like one that does not exist.
+   */
+  async authorize(
+    userId: string,
+    workspaceId: string,
+    permission: Permission,
+  ): Promise<Membership> {
+    const membership = await this.membership(userId, workspaceId);
+    if (!membership) {
+      throw workspaceNotFound(workspaceId);
+    }
+    if (!ROLE_PERMISSIONS[membership.role].includes(permission)) {
+      throw new ForbiddenException(`Missing permission ${permission}`);
+    }
+    return membership;
+  }
+
+  async rename(workspaceId: string, name: string): Promise<WorkspaceEntity> {
+    await this.workspaces.update({ id: workspaceId }, { name, updatedAt: new Date() });
+    return this.workspaces.findOneByOrFail({ id: workspaceId });
+  }
+
+  /**
+   * Deletes the workspace with its credentials, members, API keys and sessions, atomically, and
+   * destroys its data keys (crypto-shredding: a backup of its rows can no longer be decrypted).
+   */
+  async remove(workspaceId: string): Promise<void> {
+    await this.workspaces.manager.transaction(async (em) => {
+      await em.delete(CredentialEntity, { workspaceId });
+      await em.delete(WorkspaceDataKeyEntity, { workspaceId });
+      await em.delete(ApiKeyEntity, { workspaceId });
+      await em.delete(RefreshTokenEntity, { workspaceId });
+      await em.delete(WorkspaceMemberEntity, { workspaceId });
+      await em.delete(WorkspaceEntity, { id: workspaceId });
+    });
+  }
+
+  async listMembers(workspaceId: string): Promise<Member[]> {
+    const rows = await this.members.find({
+      where: { workspaceId },
+      order: { createdAt: 'ASC', userId: 'ASC' },
+    });
+    const users = await this.members.manager.findBy(
+      UserEntity,
+      rows.map((row) => ({ id: row.userId })),
+    );
+    const byId = new Map(users.map((user) => [user.id, user]));
+    return rows.flatMap((row) => {
+      const user = byId.get(row.userId);
+      return user ? [{ user, role: row.role, createdAt: row.createdAt }] : [];
+    });
+  }
+
+  async addMember(
+    workspaceId: string,
+    user: UserEntity,
+    role: Role,
+    manager: EntityManager = this.members.manager,
+  ): Promise<Member> {
+    const createdAt = new Date();
+    const conflict = () =>
+      new ConflictException(`User ${user.id} is already a member of this workspace`);
+    // Checked first so the usual conflict never reaches the database's error log.
+    if (await manager.existsBy(WorkspaceMemberEntity, { workspaceId, userId: user.id })) {
+      throw conflict();
+    }
+    try {
+      await manager.insert(WorkspaceMemberEntity, {
+        workspaceId,
+        userId: user.id,
+        role,
+        createdAt,
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict();
+      }
+      throw error;
+    }
+    return { user, role, createdAt };
+  }
+
+  /** Changes a member's role; the last owner cannot be demoted (409). */
+  async setRole(workspaceId: string, userId: string, role: Role): Promise<Role> {
+    return this.members.manager.transaction(async (em) => {
+      const member = await this.findMember(em, workspaceId, userId);
+      if (member.role === 'owner' && role !== 'owner') {
+        await assertAnotherOwner(em, workspaceId, 'demoted');
+      }
+      await em.update(WorkspaceMemberEntity, { workspaceId, userId }, { role });
+      return member.role;
+    });
+  }
+
+  /**
+   * Removes a member and ends their sessions in this workspace; their access tokens lapse at
+   * expiry. The last owner cannot be removed (409).
+   */
+  async removeMember(workspaceId: string, userId: string): Promise<void> {
+    await this.members.manager.transaction(async (em) => {
+      const member = await this.findMember(em, workspaceId, userId);
+      if (member.role === 'owner') {
+        await assertAnotherOwner(em, workspaceId, 'removed');
+      }
+      await em.delete(WorkspaceMemberEntity, { workspaceId, userId });
+      await em.update(RefreshTokenEntity, { workspaceId, userId }, { revokedAt: new Date() });
+    });
+  }
+
+  async memberRole(workspaceId: string, userId: string): Promise<Role> {
+    return (await this.findMember(this.members.manager, workspaceId, userId)).role;
+  }
+
+  private async findMember(
+    em: EntityManager,
+    workspaceId: string,
+    userId: string,
+  ): Promise<WorkspaceMemberEntity> {
+    const member = isUUID(userId)
+      ? await em.findOneBy(WorkspaceMemberEntity, { workspaceId, userId: userId.toLowerCase() })
+      : null;
+    if (!member) {
+      throw new NotFoundException(
+        isUUID(userId) ? `User ${userId} is not a member of this workspace` : 'Member not found',
+      );
+    }
+    return member;
+  }
+}
+
+async function assertAnotherOwner(
+  em: EntityManager,
+  workspaceId: string,
+  action: 'removed' | 'demoted',
+): Promise<void> {
+  const owners = await em.countBy(WorkspaceMemberEntity, { workspaceId, role: 'owner' });
+  if (owners <= 1) {
+    throw new ConflictException(
+      `The last owner of a workspace cannot be ${action}: make another member owner first`,
+    );
+  }
+}
+
+export function workspaceNotFound(workspaceId: string): NotFoundException {
+  return new NotFoundException(
+    isUUID(workspaceId) ? `Workspace ${workspaceId} not found` : 'Workspace not found',
+  );
+}
