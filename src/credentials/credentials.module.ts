@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/auth.module';
 import { CredentialTypesModule } from '../credential-types/credential-types.module';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsController } from './credentials.controller';
+import { CredentialsRepository } from './credentials.repository';
 import { CredentialsService } from './credentials.service';
 import { EncryptionKeyCheck } from './encryption/encryption-key-check.service';
 import { encryptionProvider } from './encryption/encryption-provider.factory';
@@ -11,7 +12,7 @@ import { encryptionProvider } from './encryption/encryption-provider.factory';
 @Module({
   imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule, CredentialTypesModule],
   controllers: [CredentialsController],
-  providers: [CredentialsService, encryptionProvider, EncryptionKeyCheck],
+  providers: [CredentialsService, CredentialsRepository, encryptionProvider, EncryptionKeyCheck],
   exports: [CredentialsService],
 })
 export class CredentialsModule {}

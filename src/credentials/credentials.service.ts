@@ -9,12 +9,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FindOptionsWhere, In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
+import { CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
@@ -48,24 +49,22 @@ export class CredentialsService {
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
     @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
+    // Hot reads skip entity hydration through find(); see CredentialsRepository.
+    private readonly reads: CredentialsRepository,
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
-    const where: FindOptionsWhere<CredentialEntity> = { workspaceId };
-    if (query.credentialName) {
-      where.credentialName = In(query.credentialName);
-    }
-    const order = { createdDate: 'DESC', id: 'DESC' } as const;
     if (query.page === undefined && query.limit === undefined) {
-      const rows = await this.credentials.find({ where, order });
+      const { rows } = await this.reads.list(workspaceId, {
+        credentialNames: query.credentialName,
+      });
       return { credentials: rows.map(toCredentialResponse) };
     }
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const [rows, total] = await this.credentials.findAndCount({
-      where,
-      order,
-      skip: ((query.page ?? 1) - 1) * limit,
-      take: limit,
+    const { rows, total } = await this.reads.list(workspaceId, {
+      credentialNames: query.credentialName,
+      limit,
+      offset: ((query.page ?? 1) - 1) * limit,
     });
     return { credentials: rows.map(toCredentialResponse), total };
   }
@@ -94,7 +93,14 @@ export class CredentialsService {
       version: 1,
     };
     try {
-      await this.credentials.insert(row);
+      // updateEntity(false): without it TypeORM re-selects the dates and version it was just
+      // given (SQLite has no RETURNING in its driver), one extra query per create.
+      await this.credentials
+        .createQueryBuilder()
+        .insert()
+        .values(row)
+        .updateEntity(false)
+        .execute();
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException(`Credential ${id} already exists`);
@@ -192,9 +198,7 @@ export class CredentialsService {
   }
 
   private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {
-    const row = isUUID(id)
-      ? await this.credentials.findOneBy({ id: id.toLowerCase(), workspaceId })
-      : null;
+    const row = isUUID(id) ? await this.reads.findOne(workspaceId, id.toLowerCase()) : null;
     if (!row) {
       throw credentialNotFound(id);
     }

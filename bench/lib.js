@@ -1,0 +1,151 @@
+'use strict';
+// Process, HTTP and token helpers of the benchmark.
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function httpGet(port, path) {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(1000, () => req.destroy());
+  });
+}
+
+/** Resident set size of a process in bytes (Linux), or undefined once it has exited. */
+function rssOf(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Spawns a server and resolves once GET /api/v1/health answers 200, with the time from spawn to
+ * that answer (the cold start).
+ */
+async function startServer({ name, args, env, port, logFile, ipc = false, timeoutMs = 30000 }) {
+  const log = fs.openSync(logFile, 'a');
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), ...env },
+    stdio: ['ignore', log, log, ...(ipc ? ['ipc'] : [])],
+  });
+  fs.closeSync(log);
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  for (;;) {
+    if (exited) {
+      throw new Error(`${name} exited during start; see ${logFile}`);
+    }
+    if ((await httpGet(port, '/api/v1/health')) === 200) {
+      break;
+    }
+    if (Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs) {
+      child.kill('SIGKILL');
+      throw new Error(
+        `${name} did not answer /api/v1/health within ${timeoutMs} ms; see ${logFile}`,
+      );
+    }
+    await sleep(10);
+  }
+  const coldStartMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { name, child, pid: child.pid, port, coldStartMs };
+}
+
+/** Stops with SIGTERM, or with the IPC message `profile` (see profile-hook.js). */
+function stopServer(server, how = 'SIGTERM') {
+  return new Promise((resolve) => {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), 10000);
+    server.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (how === 'profile') {
+      server.child.send('profile');
+    } else {
+      server.child.kill(how);
+    }
+  });
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An HS256 token as `npm run token` mints them. */
+function mintToken(secret, workspaceId, ttlSeconds = 3600) {
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub: 'bench-user', workspaceId, iat: now, exp: now + ttlSeconds })}`;
+  return `${body}.${crypto.createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** Samples the RSS of some processes until stopped; keeps each one's maximum. */
+class RssSampler {
+  constructor(pids, intervalMs = 100) {
+    this.max = new Map(pids.map((pid) => [pid, 0]));
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+  sample() {
+    for (const pid of this.max.keys()) {
+      const rss = rssOf(pid) ?? 0;
+      if (rss > this.max.get(pid)) {
+        this.max.set(pid, rss);
+      }
+    }
+  }
+  stop() {
+    this.sample();
+    clearInterval(this.timer);
+    return this.max;
+  }
+}
+
+function median(values) {
+  const sorted = values
+    .filter((v) => typeof v === 'number' && !Number.isNaN(v))
+    .sort((a, b) => a - b);
+  if (sorted.length === 0) {
+    return undefined;
+  }
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+module.exports = {
+  freePort,
+  httpGet,
+  rssOf,
+  startServer,
+  stopServer,
+  sleep,
+  mintToken,
+  RssSampler,
+  median,
+};

@@ -1,0 +1,290 @@
+'use strict';
+// npm run bench [-- --duration 6 --connections 10,50 --scenarios get,list --big-rows 100000]
+// Runs after `nest build` (the npm script does it). Reports; asserts nothing.
+const autocannon = require('autocannon');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const {
+  freePort,
+  rssOf,
+  startServer,
+  stopServer,
+  sleep,
+  mintToken,
+  RssSampler,
+  median,
+} = require('./lib');
+const { SCENARIOS, seedPlan, tokensFor } = require('./scenarios');
+const { seed } = require('./seed');
+const { renderMarkdown, renderTable } = require('./report');
+
+const ROOT = path.join(__dirname, '..');
+const QUICK = {
+  duration: '2',
+  slices: '1',
+  warmup: '0.5',
+  connections: '10,50',
+  'cold-starts': '1',
+  'big-rows': '100000',
+};
+const FULL = {
+  duration: '5',
+  slices: '2',
+  warmup: '1',
+  connections: '10,50',
+  'cold-starts': '3',
+  'big-rows': '100000',
+};
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      duration: { type: 'string' },
+      slices: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      scenarios: { type: 'string', default: Object.keys(SCENARIOS).join(',') },
+      'big-rows': { type: 'string' },
+      'cold-starts': { type: 'string' },
+      'no-reference': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      label: { type: 'string', default: '' },
+    },
+  });
+  const defaults = values.quick ? QUICK : FULL;
+  const pickValue = (name) => Number(values[name] ?? defaults[name]);
+  const scenarios = values.scenarios.split(',').filter(Boolean);
+  for (const name of scenarios) {
+    if (!SCENARIOS[name]) {
+      throw new Error(`Unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    }
+  }
+  return {
+    quick: values.quick,
+    duration: pickValue('duration'),
+    slices: Math.max(1, pickValue('slices')),
+    warmup: pickValue('warmup'),
+    connections: (values.connections ?? defaults.connections).split(',').map(Number),
+    scenarios,
+    bigRows: pickValue('big-rows'),
+    coldStarts: Math.max(1, pickValue('cold-starts')),
+    reference: !values['no-reference'],
+    profile: values.profile,
+    label: values.label,
+  };
+}
+
+function load(url, connections, duration, scenarioOptions) {
+  return autocannon({ url, connections, duration, timeout: 10, ...scenarioOptions });
+}
+
+function combine(slices) {
+  const total = slices.reduce((sum, s) => sum + s.total, 0);
+  return {
+    requestsPerSecond: total / slices.reduce((sum, s) => sum + s.seconds, 0),
+    p50Ms: median(slices.map((s) => s.p50Ms)),
+    p99Ms: median(slices.map((s) => s.p99Ms)),
+    non2xx: slices.reduce((sum, s) => sum + s.non2xx, 0),
+    total,
+    rssBytes: Math.max(...slices.map((s) => s.rssBytes)),
+    slices,
+  };
+}
+
+function summarize(result) {
+  const non2xx = result.non2xx + result.errors + result.timeouts;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx,
+    total: result.requests.total,
+  };
+}
+
+async function main() {
+  const opts = options();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-bench-'));
+  const resultsDir = path.join(__dirname, 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const jwtSecret = crypto.randomBytes(32).toString('hex');
+  const encryptionKey = crypto.randomBytes(32);
+  const dataDirs = { ours: path.join(workDir, 'ours'), reference: path.join(workDir, 'reference') };
+  Object.values(dataDirs).forEach((dir) => fs.mkdirSync(dir));
+  const sqlite = {
+    ours: path.join(dataDirs.ours, 'credentials.sqlite'),
+    reference: path.join(dataDirs.reference, 'credentials.sqlite'),
+  };
+  const env = {
+    JWT_SECRET: jwtSecret,
+    ENCRYPTION_KEY: encryptionKey.toString('base64'),
+    NODE_ENV: 'production',
+  };
+  const profileDir = path.join(resultsDir, 'profiles');
+  const profileLabel = `${opts.label || 'ours'}-${opts.scenarios.join('+')}-${Date.now()}`;
+  const launch = {
+    ours: (port) => ({
+      name: 'ours',
+      args: [
+        ...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []),
+        path.join(ROOT, 'dist', 'main.js'),
+      ],
+      env: {
+        ...env,
+        DATA_DIR: dataDirs.ours,
+        BENCH_PROFILE_DIR: profileDir,
+        BENCH_PROFILE_LABEL: profileLabel,
+      },
+      port,
+      logFile: path.join(workDir, 'ours.log'),
+      ipc: opts.profile,
+    }),
+    reference: (port) => ({
+      name: 'reference',
+      args: [
+        ...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []),
+        path.join(__dirname, 'reference', 'server.js'),
+      ],
+      env: {
+        ...env,
+        SQLITE_PATH: sqlite.reference,
+        BENCH_PROFILE_DIR: profileDir,
+        BENCH_PROFILE_LABEL: `reference-${profileLabel}`,
+      },
+      port,
+      logFile: path.join(workDir, 'reference.log'),
+      ipc: opts.profile,
+    }),
+  };
+  const servers = opts.reference ? ['ours', 'reference'] : ['ours'];
+  log(`work dir ${workDir}`);
+
+  // 1. The schema comes from our migrations: start once on the empty file, then stop.
+  const first = await startServer(launch.ours(await freePort()));
+  const firstStartMs = first.coldStartMs;
+  await stopServer(first);
+
+  // 2. Seed directly, then give the reference a byte-identical copy.
+  const seedStarted = Date.now();
+  const plan = seedPlan(opts.bigRows);
+  const ids = await seed(sqlite.ours, encryptionKey, plan);
+  fs.copyFileSync(sqlite.ours, sqlite.reference);
+  const seeded = Object.values(plan).reduce((a, b) => a + b, 0);
+  log(`seeded ${seeded} credentials in ${Date.now() - seedStarted} ms`);
+  const data = { ids, tokens: tokensFor(jwtSecret, mintToken) };
+
+  // 3. Cold starts on the seeded file; the last start of each stays up for the load.
+  const running = {};
+  const coldStarts = { ours: [], reference: [] };
+  for (let i = 0; i < opts.coldStarts; i++) {
+    for (const name of servers) {
+      const server = await startServer(launch[name](await freePort()));
+      coldStarts[name].push(server.coldStartMs);
+      if (i < opts.coldStarts - 1) {
+        await stopServer(server);
+      } else {
+        running[name] = server;
+      }
+    }
+  }
+  await sleep(1500);
+  const idleRss = Object.fromEntries(servers.map((name) => [name, rssOf(running[name].pid)]));
+  log(
+    `cold start ours ${fmtList(coldStarts.ours)} ms, reference ${fmtList(coldStarts.reference)} ms`,
+  );
+
+  if (opts.profile) {
+    servers.forEach((name) => running[name].child.send('profile'));
+  }
+
+  // 4. Load: each scenario at each concurrency. The measurement is cut into slices that
+  // alternate between ours and the reference, so that load from others on a shared machine
+  // falls on both alike; req/s is over all slices, latencies the median of the slices'.
+  const runs = [];
+  const peak = Object.fromEntries(servers.map((name) => [name, 0]));
+  const slice = opts.duration / opts.slices;
+  for (const scenario of opts.scenarios) {
+    for (const connections of opts.connections) {
+      const row = { scenario, title: SCENARIOS[scenario].title, connections };
+      const slices = Object.fromEntries(servers.map((name) => [name, []]));
+      for (let i = 0; i < opts.slices; i++) {
+        for (const name of servers) {
+          const server = running[name];
+          const url = `http://127.0.0.1:${server.port}`;
+          if (i === 0 && opts.warmup > 0) {
+            await load(url, connections, opts.warmup, SCENARIOS[scenario].options(data));
+          }
+          const sampler = new RssSampler([server.pid]);
+          const result = await load(url, connections, slice, SCENARIOS[scenario].options(data));
+          const maxRss = sampler.stop().get(server.pid);
+          if (server.child.exitCode !== null || server.child.signalCode !== null) {
+            throw new Error(`${name} died during ${scenario}; see ${launch[name](0).logFile}`);
+          }
+          peak[name] = Math.max(peak[name], maxRss);
+          slices[name].push({ ...summarize(result), rssBytes: maxRss, seconds: slice });
+        }
+      }
+      for (const name of servers) {
+        row[name] = combine(slices[name]);
+      }
+      runs.push(row);
+      log(renderTable([row]).split('\n').slice(-1)[0]);
+    }
+  }
+
+  for (const name of servers) {
+    await stopServer(running[name], opts.profile ? 'profile' : 'SIGTERM');
+  }
+  if (opts.profile) {
+    log(
+      `profiles: ${profileDir}/{,reference-}${profileLabel}.cpuprofile (node bench/profile-summary.js <file>)`,
+    );
+  }
+
+  const report = {
+    label: opts.label,
+    date: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      totalMemBytes: os.totalmem(),
+      loadavg: os.loadavg(),
+    },
+    node: process.version,
+    settings: {
+      ...opts,
+      seeded,
+      plan: { 'ws-list': 100, 'ws-update': 100, 'ws-big': opts.bigRows, mix: '100 x 10' },
+    },
+    firstStartMs,
+    coldStartMs: Object.fromEntries(servers.map((name) => [name, median(coldStarts[name])])),
+    coldStartsMs: coldStarts,
+    idleRssBytes: idleRss,
+    peakRssBytes: peak,
+    runs,
+  };
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const jsonFile = path.join(resultsDir, `bench-${stamp}${opts.quick ? '-quick' : ''}.json`);
+  fs.writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = renderMarkdown([report]);
+  fs.writeFileSync(jsonFile.replace(/\.json$/, '.md'), markdown);
+  process.stdout.write(`\n${renderTable(runs)}\n\n${markdown}\nwritten: ${jsonFile} (+ .md)\n`);
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+
+function fmtList(values) {
+  return values.map((v) => v.toFixed(0)).join(', ');
+}
+
+function log(message) {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,107 @@
+import { expect } from 'expect';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DataSource, In, Repository } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { dataSourceOptions } from '../database/data-source-options';
+import { CredentialEntity } from './credential.entity';
+import { CredentialsRepository } from './credentials.repository';
+
+/**
+ * The hand-built reads must return exactly what TypeORM's `find` returned before them: same
+ * rows, same order, same property values and types.
+ */
+describe('CredentialsRepository', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vault-repository-'));
+  let dataSource: DataSource;
+  let typeorm: Repository<CredentialEntity>;
+  let repository: CredentialsRepository;
+  const base = Date.UTC(2026, 0, 1);
+
+  before(async () => {
+    dataSource = new DataSource(
+      dataSourceOptions({ sqlitePath: join(dir, 'credentials.sqlite') } as AppConfig),
+    );
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+    typeorm = dataSource.getRepository(CredentialEntity);
+    repository = new CredentialsRepository(typeorm);
+    const rows: CredentialEntity[] = [];
+    for (let i = 0; i < 12; i++) {
+      const created = new Date(base + Math.floor(i / 2) * 1000); // pairs share a date: id breaks ties
+      rows.push({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        workspaceId: i % 3 === 0 ? 'ws-other' : 'ws-a',
+        name: `Key ${i}`,
+        credentialName: i % 2 ? 'anthropicApi' : 'openAIApi',
+        encryptedData: `v1.ciphertext-${i}`,
+        createdDate: created,
+        updatedDate: new Date(created.getTime() + i),
+        version: i + 1,
+      });
+    }
+    await typeorm.insert(rows);
+  });
+
+  after(async () => {
+    await dataSource.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const order = { createdDate: 'DESC', id: 'DESC' } as const;
+  const plain = (rows: CredentialEntity[]): object[] => rows.map((row) => ({ ...row }));
+
+  it('finds one row of the workspace, as findOneBy does', async () => {
+    const id = '00000000-0000-4000-8000-000000000004';
+    const expected = await typeorm.findOneBy({ id, workspaceId: 'ws-a' });
+    const found = await repository.findOne('ws-a', id);
+    expect(found).toEqual({ ...expected });
+    expect(found?.createdDate).toBeInstanceOf(Date);
+    expect(typeof found?.version).toBe('number');
+  });
+
+  it("treats another workspace's row as missing", async () => {
+    expect(await repository.findOne('ws-a', '00000000-0000-4000-8000-000000000003')).toBeNull();
+    expect(await repository.findOne('ws-a', '00000000-0000-4000-8000-000000000099')).toBeNull();
+  });
+
+  it('lists the workspace newest first, ties broken by id, as find does', async () => {
+    const expected = await typeorm.find({ where: { workspaceId: 'ws-a' }, order });
+    const { rows, total } = await repository.list('ws-a', {});
+    expect(plain(rows)).toEqual(plain(expected));
+    expect(rows).toHaveLength(8);
+    expect(total).toBeUndefined();
+  });
+
+  it('filters by credential type', async () => {
+    const where = { workspaceId: 'ws-a', credentialName: In(['anthropicApi']) };
+    const expected = await typeorm.find({ where, order });
+    const { rows } = await repository.list('ws-a', { credentialNames: ['anthropicApi'] });
+    expect(plain(rows)).toEqual(plain(expected));
+  });
+
+  it('pages with the total of every match, as findAndCount does', async () => {
+    for (const [limit, offset] of [
+      [3, 0],
+      [3, 3],
+      [3, 6],
+      [5, 10],
+    ]) {
+      const [expected, expectedTotal] = await typeorm.findAndCount({
+        where: { workspaceId: 'ws-a', credentialName: In(['openAIApi', 'anthropicApi']) },
+        order,
+        skip: offset,
+        take: limit,
+      });
+      const { rows, total } = await repository.list('ws-a', {
+        credentialNames: ['openAIApi', 'anthropicApi'],
+        limit,
+        offset,
+      });
+      expect(plain(rows)).toEqual(plain(expected));
+      expect(total).toBe(expectedTotal);
+    }
+  });
+});
