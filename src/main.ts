@@ -13,7 +13,9 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   logger.log(`Credential vault listening on ${base}/${API_PREFIX}`);
   logger.log(`API docs (Swagger UI): ${base}/${DOCS_PATH}`);
-  logger.log('Get a token: npm run token -- --workspace <workspace-id>');
+  logger.log(
+    `Get a token: POST ${base}/${API_PREFIX}/auth/login, or npm run token -- --workspace <id>`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -54,7 +54,7 @@ export class CredentialsController {
       },
     },
   })
-  @ApiErrorResponses(400)
+  @ApiErrorResponses(400, 403)
   async listCredentials(
     @CurrentWorkspace() workspaceId: string,
     @Query() query: ListCredentialsQueryDto,
@@ -70,7 +70,7 @@ export class CredentialsController {
   /** Get one credential: its metadata and ciphertext, never its secret. */
   @Get(':id')
   @RequirePermissions('credentials:view')
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(403, 404)
   getCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -85,7 +85,7 @@ export class CredentialsController {
    */
   @Get(':id/fields')
   @RequirePermissions('credentials:view')
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(403, 404)
   getCredentialFields(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -97,7 +97,7 @@ export class CredentialsController {
   @Post()
   @RequirePermissions('credentials:create')
   @ApiCreateCredentialBody()
-  @ApiErrorResponses(400, 409, 413)
+  @ApiErrorResponses(400, 403, 409, 413)
   createCredential(
     @CurrentWorkspace() workspaceId: string,
     @Body() body: CreateCredentialDto,
@@ -108,7 +108,7 @@ export class CredentialsController {
   /** Rename a credential and/or merge new secret fields into it. */
   @Put(':id')
   @RequirePermissions('credentials:update')
-  @ApiErrorResponses(400, 404, 413)
+  @ApiErrorResponses(400, 403, 404, 413)
   updateCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -121,7 +121,7 @@ export class CredentialsController {
   @Delete(':id')
   @RequirePermissions('credentials:delete')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(404)
+  @ApiErrorResponses(403, 404)
   async deleteCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,

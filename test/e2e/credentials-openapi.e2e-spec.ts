@@ -30,11 +30,16 @@ describe('OpenAPI document', () => {
   });
 
   const expected: Array<[string, string, string, string[]]> = [
-    ['get', '/api/v1/credentials', 'listCredentials', ['200', '400', '401']],
-    ['post', '/api/v1/credentials', 'createCredential', ['201', '400', '401', '409', '413']],
-    ['get', '/api/v1/credentials/{id}', 'getCredential', ['200', '401', '404']],
-    ['put', '/api/v1/credentials/{id}', 'updateCredential', ['200', '400', '401', '404', '413']],
-    ['delete', '/api/v1/credentials/{id}', 'deleteCredential', ['200', '401', '404']],
+    ['get', '/api/v1/credentials', 'listCredentials', ['200', '400', '401', '403']],
+    ['post', '/api/v1/credentials', 'createCredential', ['201', '400', '401', '403', '409', '413']],
+    ['get', '/api/v1/credentials/{id}', 'getCredential', ['200', '401', '403', '404']],
+    [
+      'put',
+      '/api/v1/credentials/{id}',
+      'updateCredential',
+      ['200', '400', '401', '403', '404', '413'],
+    ],
+    ['delete', '/api/v1/credentials/{id}', 'deleteCredential', ['200', '401', '403', '404']],
   ];
 
   for (const [method, path, operationId, statuses] of expected) {
