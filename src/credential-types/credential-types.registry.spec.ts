@@ -7,28 +7,9 @@ import { join } from 'node:path';
 import { ConfigError } from '../config/config-error';
 import { PlainData } from '../credentials/plain-data';
 import { credentialBodyExamples } from './api-create-credential-body.decorator';
+import { REFERENCE_PAGE_NAMES } from '../../test/credential-types/valid-plain-data';
 import { BUILT_IN_TYPES } from './catalogue/built-in-catalogue';
 import { CredentialTypesRegistry } from './credential-types.registry';
-
-/** Every type name the reference page lists, as written there. */
-const REFERENCE_PAGE_NAMES = [
-  'openAIApi',
-  'anthropicApi',
-  'cohereApi',
-  'googleGenAIApi',
-  'huggingFaceApi',
-  'pineconeApi',
-  'qdrantApi',
-  'weaviateApi',
-  'milvusApi',
-  'chromaApi',
-  'airtableApi',
-  'notionApi',
-  'confluenceApi',
-  'serperApi',
-  'serpApi',
-  'replicateApi',
-];
 
 /** The reference page's three example bodies, exactly as written. */
 const REFERENCE_PAGE_EXAMPLES: [string, PlainData][] = [

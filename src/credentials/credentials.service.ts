@@ -54,17 +54,11 @@ export class CredentialsService {
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
-    if (query.page === undefined && query.limit === undefined) {
-      const { rows } = await this.reads.list(workspaceId, {
-        credentialNames: query.credentialName,
-      });
-      return { credentials: rows.map(toCredentialResponse) };
-    }
+    const paged = query.page !== undefined || query.limit !== undefined;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const { rows, total } = await this.reads.list(workspaceId, {
       credentialNames: query.credentialName,
-      limit,
-      offset: ((query.page ?? 1) - 1) * limit,
+      ...(paged ? { limit, offset: ((query.page ?? 1) - 1) * limit } : {}),
     });
     return { credentials: rows.map(toCredentialResponse), total };
   }

@@ -52,9 +52,13 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     }
     await dataSource.runMigrations({ transaction: 'all' });
     await settleActiveMasterKey(keys, opened.source);
-    await upgradeLegacyKeyCanary(dataSource.manager, encryption);
-    // The CLI may be the first to open a database: the canary must not wait for a server.
-    await ensureKeyCanary(dataSource.manager, encryption);
+    if (references.canary === undefined) {
+      // The CLI may be the first to open a database: the canary must not wait for a server.
+      await ensureKeyCanary(dataSource.manager, encryption);
+    } else {
+      // Already verified above; only a first-release canary still needs rewriting.
+      await upgradeLegacyKeyCanary(dataSource.manager, encryption);
+    }
     return { dataSource, masterKeys, keySource: opened.source, keys, encryption };
   } catch (error) {
     await masterKeys?.close?.();

@@ -30,3 +30,23 @@ export function validValueFor(input: CredentialTypeInput): string | number | boo
       return (input.options ?? [])[0]?.name ?? '';
   }
 }
+
+/** Every type name the reference page lists, as written there. */
+export const REFERENCE_PAGE_NAMES = [
+  'openAIApi',
+  'anthropicApi',
+  'cohereApi',
+  'googleGenAIApi',
+  'huggingFaceApi',
+  'pineconeApi',
+  'qdrantApi',
+  'weaviateApi',
+  'milvusApi',
+  'chromaApi',
+  'airtableApi',
+  'notionApi',
+  'confluenceApi',
+  'serperApi',
+  'serpApi',
+  'replicateApi',
+];

@@ -8,33 +8,13 @@ import { loadConfig } from '../../src/config/config';
 import { ConfigError } from '../../src/config/config-error';
 import { CredentialTypeDefinition } from '../../src/credential-types/credential-type';
 import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
-import { validPlainDataFor } from '../credential-types/valid-plain-data';
+import { REFERENCE_PAGE_NAMES, validPlainDataFor } from '../credential-types/valid-plain-data';
 import { secretValue } from './factories';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
 
 /** The fields of a response body the assertions read. */
 type Body = { id: string; message: string | string[]; credentialName: string; label: string };
-
-/** Every type name on the reference page, as written there. */
-const REFERENCE_PAGE_NAMES = [
-  'openAIApi',
-  'anthropicApi',
-  'cohereApi',
-  'googleGenAIApi',
-  'huggingFaceApi',
-  'pineconeApi',
-  'qdrantApi',
-  'weaviateApi',
-  'milvusApi',
-  'chromaApi',
-  'airtableApi',
-  'notionApi',
-  'confluenceApi',
-  'serperApi',
-  'serpApi',
-  'replicateApi',
-];
 
 /** A test app with its own token, and every secret it was sent, for the leak scans. */
 class Client {
