@@ -2,7 +2,8 @@
 // Seeds credentials straight into the SQLite file (the server must be stopped), in batches,
 // encrypted by the service's own AesGcmEncryptionProvider from dist/ under the master key: the
 // first-release `v1` envelope, which the service still decrypts (rows it writes itself are `v2`,
-// under per-workspace data keys) and which the reference server speaks.
+// under per-workspace data keys) and which the reference server speaks. The database's own
+// triggers keep credential_count (X-Total-Count) exact for these rows.
 const crypto = require('node:crypto');
 const path = require('node:path');
 const sqlite3 = require('sqlite3');

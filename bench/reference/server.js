@@ -149,9 +149,12 @@ async function list(workspaceId, url, res) {
       size,
       offset,
     ]),
-    query('get', `SELECT COUNT(*) AS total FROM credential ${where}`, params),
+    // As the service: the trigger-kept counter, and COUNT(*) only when filtered.
+    types.length
+      ? query('get', `SELECT COUNT(*) AS total FROM credential ${where}`, params)
+      : query('get', 'SELECT total FROM credential_count WHERE workspaceId = ?', [workspaceId]),
   ]);
-  res.setHeader('X-Total-Count', String(count.total));
+  res.setHeader('X-Total-Count', String(count?.total ?? 0));
   return rows.map(toResponse);
 }
 
@@ -292,7 +295,8 @@ function send(res, statusCode, payload) {
   res.end(text);
 }
 
-// The service's settings: WAL, synchronous FULL (what TypeORM leaves), the same table and index.
+// The service's settings: WAL, synchronous FULL (what TypeORM leaves), the same tables, index and
+// counter triggers (a file the service migrated has them already; this never moves a row).
 db.serialize(() => {
   db.run('PRAGMA journal_mode = WAL');
   db.run(`PRAGMA synchronous = ${env.SQLITE_SYNCHRONOUS ?? 'FULL'}`);
@@ -300,6 +304,19 @@ db.serialize(() => {
     'CREATE TABLE IF NOT EXISTS "credential" ("id" varchar(36) PRIMARY KEY NOT NULL, "name" varchar(255) NOT NULL, ' +
       '"credentialName" varchar(100) NOT NULL, "encryptedData" text NOT NULL, "workspaceId" varchar(255) NOT NULL, ' +
       '"createdDate" datetime NOT NULL, "updatedDate" datetime NOT NULL, "version" integer NOT NULL DEFAULT (1))',
+  );
+  db.run(
+    'CREATE TABLE IF NOT EXISTS "credential_count" ("workspaceId" varchar(255) PRIMARY KEY NOT NULL, "total" integer NOT NULL)',
+  );
+  db.run(
+    'CREATE TRIGGER IF NOT EXISTS credential_count_insert AFTER INSERT ON credential BEGIN ' +
+      'INSERT INTO credential_count (workspaceId, total) VALUES (NEW.workspaceId, 1) ' +
+      'ON CONFLICT(workspaceId) DO UPDATE SET total = total + 1; END',
+  );
+  db.run(
+    'CREATE TRIGGER IF NOT EXISTS credential_count_delete AFTER DELETE ON credential BEGIN ' +
+      'UPDATE credential_count SET total = total - 1 WHERE workspaceId = OLD.workspaceId; ' +
+      'DELETE FROM credential_count WHERE workspaceId = OLD.workspaceId AND total = 0; END',
   );
   db.run(
     'CREATE INDEX IF NOT EXISTS "IDX_credential_workspace_created" ON "credential" ("workspaceId", "createdDate", "id")',

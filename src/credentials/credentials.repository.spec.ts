@@ -104,4 +104,16 @@ describe('CredentialsRepository', () => {
       expect(total).toBe(expectedTotal);
     }
   });
+
+  it("pages without a filter with the workspace's counter as the total", async () => {
+    const [expected, expectedTotal] = await typeorm.findAndCount({
+      where: { workspaceId: 'ws-a' },
+      order,
+      take: 3,
+    });
+    const { rows, total } = await repository.list('ws-a', { limit: 3, offset: 0 });
+    expect(plain(rows)).toEqual(plain(expected));
+    expect(total).toBe(expectedTotal);
+    expect((await repository.list('ws-none', { limit: 3 })).total).toBe(0);
+  });
 });

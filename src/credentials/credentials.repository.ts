@@ -27,6 +27,7 @@ export class CredentialsRepository {
   private readonly sql: {
     select: string;
     count: string;
+    workspaceTotal: string;
     workspaceIs: string;
     credentialNameIn: string;
     order: string;
@@ -47,6 +48,10 @@ export class CredentialsRepository {
     this.sql = {
       select,
       count: `SELECT COUNT(*) AS ${driver.escape('total')} FROM ${table}`,
+      // Kept exact by triggers (migration CreateCredentialCounts1764460800000); no row means 0.
+      workspaceTotal:
+        `SELECT ${driver.escape('total')} FROM ${driver.escape('credential_count')}` +
+        ` WHERE ${driver.escape('workspaceId')} = ${driver.createParameter('workspaceId', 0)}`,
       workspaceIs: `${column('workspaceId')} = `,
       credentialNameIn: `${column('credentialName')} IN `,
       order: `ORDER BY ${column('createdDate')} DESC, ${column('id')} DESC`,
@@ -72,8 +77,9 @@ export class CredentialsRepository {
       return this.driver.createParameter(`p${parameters.length - 1}`, parameters.length - 1);
     };
     let where = `WHERE ${this.sql.workspaceIs}${placeholder(workspaceId)}`;
-    if (options.credentialNames?.length) {
-      where += ` AND ${this.sql.credentialNameIn}(${options.credentialNames.map(placeholder).join(', ')})`;
+    const credentialNames = options.credentialNames ?? [];
+    if (credentialNames.length > 0) {
+      where += ` AND ${this.sql.credentialNameIn}(${credentialNames.map(placeholder).join(', ')})`;
     }
     if (options.limit === undefined) {
       const rows = await this.query(`${this.sql.select} ${where} ${this.sql.order}`, parameters);
@@ -81,11 +87,17 @@ export class CredentialsRepository {
     }
     const whereParameters = [...parameters];
     const page = `LIMIT ${placeholder(options.limit)} OFFSET ${placeholder(options.offset ?? 0)}`;
+    // The workspace's total is one key lookup; a filtered total still counts its matches.
     const [rows, counted] = await Promise.all([
       this.query(`${this.sql.select} ${where} ${this.sql.order} ${page}`, parameters),
-      this.query(`${this.sql.count} ${where}`, whereParameters),
+      credentialNames.length > 0
+        ? this.query(`${this.sql.count} ${where}`, whereParameters)
+        : this.query(this.sql.workspaceTotal, [workspaceId]),
     ]);
-    return { rows: rows.map((row) => this.hydrate(row)), total: Number(counted[0].total) };
+    return {
+      rows: rows.map((row) => this.hydrate(row)),
+      total: Number(counted[0]?.total ?? 0),
+    };
   }
 
   private query(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {

@@ -9,6 +9,7 @@ import { WorkspaceEntity } from '../workspace/workspace.entity';
 import { CreateCredentials1764201600000 } from './migrations/1764201600000-create-credentials';
 import { CreateWorkspaceDataKeys1764288000000 } from './migrations/1764288000000-create-workspace-data-keys';
 import { CreateIdentity1764374400000 } from './migrations/1764374400000-create-identity';
+import { CreateCredentialCounts1764460800000 } from './migrations/1764460800000-create-credential-counts';
 
 /** The entities a host's DataSource must hold (or load with `autoLoadEntities`). */
 export const CREDENTIALS_ENTITIES = [
@@ -27,4 +28,5 @@ export const CREDENTIALS_MIGRATIONS = [
   CreateCredentials1764201600000,
   CreateWorkspaceDataKeys1764288000000,
   CreateIdentity1764374400000,
+  CreateCredentialCounts1764460800000,
 ];

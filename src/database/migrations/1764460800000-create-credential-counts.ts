@@ -1,0 +1,71 @@
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+
+const SQLITE_DRIVERS = ['sqlite', 'better-sqlite3'];
+
+/** One more credential in the workspace of the trigger's row (NEW or OLD). */
+const countIn = (row: 'NEW' | 'OLD') =>
+  `INSERT INTO credential_count (workspaceId, total) VALUES (${row}.workspaceId, 1)` +
+  ' ON CONFLICT(workspaceId) DO UPDATE SET total = total + 1;';
+/**
+ * One fewer. A workspace without credentials keeps no row (a missing row reads as 0): a deleted
+ * workspace leaves no trace of its id, and the table never outgrows the workspaces in use.
+ */
+const uncountFrom = (row: 'NEW' | 'OLD') =>
+  `UPDATE credential_count SET total = total - 1 WHERE workspaceId = ${row}.workspaceId;` +
+  ` DELETE FROM credential_count WHERE workspaceId = ${row}.workspaceId AND total = 0;`;
+
+const TRIGGERS = {
+  credential_count_insert: `AFTER INSERT ON credential BEGIN ${countIn('NEW')} END`,
+  credential_count_delete: `AFTER DELETE ON credential BEGIN ${uncountFrom('OLD')} END`,
+  // `UPDATE OF` fires whenever the column is assigned, even unchanged (an import's overwrite
+  // does): WHEN skips that no-op.
+  credential_count_move:
+    'AFTER UPDATE OF workspaceId ON credential WHEN OLD.workspaceId IS NOT NEW.workspaceId ' +
+    `BEGIN ${uncountFrom('OLD')} ${countIn('NEW')} END`,
+};
+
+/**
+ * The credentials per workspace, kept by the database itself, so the list page's
+ * `X-Total-Count` is one primary-key read instead of a COUNT over the workspace's index entries.
+ * The triggers run inside the writing statement's transaction, so every write path (the API, an
+ * import, deleting a workspace, SQL from the benchmark's seeder or by hand) keeps the count exact.
+ * Not covered: `INSERT OR REPLACE` over an existing id, whose implicit delete fires no trigger
+ * unless `recursive_triggers` is on; nothing here writes that way.
+ */
+export class CreateCredentialCounts1764460800000 implements MigrationInterface {
+  name = 'CreateCredentialCounts1764460800000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    const type = queryRunner.connection.driver.options.type;
+    if (!SQLITE_DRIVERS.includes(type)) {
+      throw new Error(
+        `The credential_count triggers exist for SQLite only (sqlite, better-sqlite3), not ${type}`,
+      );
+    }
+    await queryRunner.createTable(
+      new Table({
+        name: 'credential_count',
+        columns: [
+          { name: 'workspaceId', type: 'varchar', length: '255', isPrimary: true },
+          { name: 'total', type: 'integer' },
+        ],
+      }),
+    );
+    // Inside the migration's transaction (TypeORM's default) SQLite holds the write lock from
+    // createTable on: no write can fall between the backfill and the triggers.
+    await queryRunner.query(
+      'INSERT INTO credential_count (workspaceId, total)' +
+        ' SELECT workspaceId, COUNT(*) FROM credential GROUP BY workspaceId',
+    );
+    for (const [name, definition] of Object.entries(TRIGGERS)) {
+      await queryRunner.query(`CREATE TRIGGER ${name} ${definition}`);
+    }
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const name of Object.keys(TRIGGERS)) {
+      await queryRunner.query(`DROP TRIGGER IF EXISTS ${name}`);
+    }
+    await queryRunner.dropTable('credential_count');
+  }
+}
