@@ -97,6 +97,12 @@ function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The node flags of `npm start` (package.json), so the benchmark runs the server as users do. */
+function npmStartNodeFlags() {
+  const { scripts } = require('../package.json');
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** An HS256 token as `npm run token` mints them. */
 function mintToken(secret, workspaceId, ttlSeconds = 3600) {
   const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -146,6 +152,7 @@ module.exports = {
   stopServer,
   sleep,
   mintToken,
+  npmStartNodeFlags,
   RssSampler,
   median,
 };

@@ -29,9 +29,9 @@ function renderTable(runs) {
   ];
   const rows = runs.map((run) => {
     const ours = run.ours;
-    const ref = run.reference ?? {};
+    const ref = run.reference ?? run.baseline ?? {};
     return [
-      run.scenario,
+      run.baseline ? `${run.scenario} (ref: JWT)` : run.scenario,
       run.connections,
       fmt(ours.requestsPerSecond),
       fmt(ref.requestsPerSecond),
@@ -85,6 +85,9 @@ function renderMarkdown(reports) {
   );
   for (const group of groups.values()) {
     const { runs } = group;
+    if (runs.some((r) => r.baseline)) {
+      continue;
+    }
     const hasRef = runs.every((r) => r.reference);
     const throughputRatio = hasRef
       ? m(runs, (r) => r.ours.requestsPerSecond / r.reference.requestsPerSecond)
@@ -124,6 +127,30 @@ function renderMarkdown(reports) {
         `${fmt(p99Ratio, 2)}${p99Mark} | ${m(runs, (r) => r.ours.non2xx)} / ${hasRef ? m(runs, (r) => r.reference.non2xx) : '-'} | ` +
         `${mb(m(runs, (r) => r.ours.rssBytes))} / ${hasRef ? mb(m(runs, (r) => r.reference.rssBytes)) : '-'} |`,
     );
+  }
+  const baselineGroups = [...groups.values()].filter((g) => g.runs.every((r) => r.baseline));
+  if (baselineGroups.length > 0) {
+    lines.push(
+      '',
+      'The same reads with an API key instead of a JWT, on our server, alternating with the JWT run:',
+      '',
+      '| scenario | conn | API key req/s | JWT req/s | key/JWT | API key p99 ms | JWT p99 ms | non-2xx |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const { title, connections, runs } of baselineGroups) {
+      const keyRatio = m(runs, (r) => r.ours.requestsPerSecond / r.baseline.requestsPerSecond);
+      lines.push(
+        `| ${title} | ${connections} | ${fmt(m(runs, (r) => r.ours.requestsPerSecond))} | ` +
+          `${fmt(m(runs, (r) => r.baseline.requestsPerSecond))} | **${fmt(keyRatio, 2)}** ` +
+          `${keyRatio >= 0.8 ? '✓' : '✗'} (≥ 0.8) | ${fmt(
+            m(runs, (r) => r.ours.p99Ms),
+            1,
+          )} | ${fmt(
+            m(runs, (r) => r.baseline.p99Ms),
+            1,
+          )} | ${m(runs, (r) => r.ours.non2xx + r.baseline.non2xx)} |`,
+      );
+    }
   }
   const each = (pick) => median(reports.map(pick));
   const pageAt = (report, scenario, connections) =>

@@ -14,11 +14,12 @@ const {
   stopServer,
   sleep,
   mintToken,
+  npmStartNodeFlags,
   RssSampler,
   median,
 } = require('./lib');
-const { SCENARIOS, seedPlan, tokensFor } = require('./scenarios');
-const { seed } = require('./seed');
+const { SCENARIOS, API_KEY_WORKSPACES, seedPlan, tokensFor } = require('./scenarios');
+const { seed, seedApiKeys } = require('./seed');
 const { renderMarkdown, renderTable } = require('./report');
 
 const ROOT = path.join(__dirname, '..');
@@ -130,6 +131,7 @@ async function main() {
     ours: (port) => ({
       name: 'ours',
       args: [
+        ...npmStartNodeFlags(),
         ...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []),
         path.join(ROOT, 'dist', 'main.js'),
       ],
@@ -173,9 +175,12 @@ async function main() {
   const plan = seedPlan(opts.bigRows);
   const ids = await seed(sqlite.ours, encryptionKey, plan);
   fs.copyFileSync(sqlite.ours, sqlite.reference);
+  const apiKeys = await seedApiKeys(sqlite.ours, jwtSecret, API_KEY_WORKSPACES, [
+    'credentials:view',
+  ]);
   const seeded = Object.values(plan).reduce((a, b) => a + b, 0);
   log(`seeded ${seeded} credentials in ${Date.now() - seedStarted} ms`);
-  const data = { ids, tokens: tokensFor(jwtSecret, mintToken) };
+  const data = { ids, tokens: tokensFor(jwtSecret, mintToken), apiKeys };
 
   // 3. Cold starts on the seeded file; the last start of each stays up for the load.
   const running = {};
@@ -202,34 +207,45 @@ async function main() {
   }
 
   // 4. Load: each scenario at each concurrency. The measurement is cut into slices that
-  // alternate between ours and the reference, so that load from others on a shared machine
-  // falls on both alike; req/s is over all slices, latencies the median of the slices'.
+  // alternate between the contenders (ours and the reference, or ours with an API key and ours
+  // with a JWT), so that load from others on a shared machine falls on both alike; req/s is over
+  // all slices, latencies the median of the slices'.
   const runs = [];
   const peak = Object.fromEntries(servers.map((name) => [name, 0]));
   const slice = opts.duration / opts.slices;
   for (const scenario of opts.scenarios) {
+    const { baseline } = SCENARIOS[scenario];
+    const contenders = baseline
+      ? [
+          { as: 'ours', server: 'ours', scenario },
+          { as: 'baseline', server: 'ours', scenario: baseline },
+        ]
+      : servers.map((name) => ({ as: name, server: name, scenario }));
     for (const connections of opts.connections) {
       const row = { scenario, title: SCENARIOS[scenario].title, connections };
-      const slices = Object.fromEntries(servers.map((name) => [name, []]));
+      const slices = Object.fromEntries(contenders.map(({ as }) => [as, []]));
       for (let i = 0; i < opts.slices; i++) {
-        for (const name of servers) {
-          const server = running[name];
+        for (const contender of contenders) {
+          const server = running[contender.server];
           const url = `http://127.0.0.1:${server.port}`;
+          const requests = SCENARIOS[contender.scenario].options(data);
           if (i === 0 && opts.warmup > 0) {
-            await load(url, connections, opts.warmup, SCENARIOS[scenario].options(data));
+            await load(url, connections, opts.warmup, requests);
           }
           const sampler = new RssSampler([server.pid]);
-          const result = await load(url, connections, slice, SCENARIOS[scenario].options(data));
+          const result = await load(url, connections, slice, requests);
           const maxRss = sampler.stop().get(server.pid);
           if (server.child.exitCode !== null || server.child.signalCode !== null) {
-            throw new Error(`${name} died during ${scenario}; see ${launch[name](0).logFile}`);
+            throw new Error(
+              `${contender.server} died during ${scenario}; see ${launch[contender.server](0).logFile}`,
+            );
           }
-          peak[name] = Math.max(peak[name], maxRss);
-          slices[name].push({ ...summarize(result), rssBytes: maxRss, seconds: slice });
+          peak[contender.server] = Math.max(peak[contender.server], maxRss);
+          slices[contender.as].push({ ...summarize(result), rssBytes: maxRss, seconds: slice });
         }
       }
-      for (const name of servers) {
-        row[name] = combine(slices[name]);
+      for (const { as } of contenders) {
+        row[as] = combine(slices[as]);
       }
       runs.push(row);
       log(renderTable([row]).split('\n').slice(-1)[0]);

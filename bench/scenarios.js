@@ -19,6 +19,11 @@ function seedPlan(bigRows) {
 const mixWorkspace = (i) => `ws-mix-${String(i).padStart(3, '0')}`;
 const pick = (items) => items[Math.floor(Math.random() * items.length)];
 const auth = (data, workspaceId) => ({ authorization: `Bearer ${data.tokens[workspaceId]}` });
+const apiKeyAuth = (data, workspaceId) => ({
+  authorization: `Bearer ${data.apiKeys[workspaceId]}`,
+});
+/** The workspaces whose reads also run with an API key. */
+const API_KEY_WORKSPACES = ['ws-list'];
 const newSecret = () => ({ openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` });
 const createBody = (extra = {}) =>
   JSON.stringify({
@@ -32,7 +37,11 @@ const mergeBody = () =>
     plainDataObj: { openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` },
   });
 
-/** Each scenario returns autocannon options (without url, connections, duration). */
+/**
+ * Each scenario returns autocannon options (without url, connections, duration). A scenario with
+ * a `baseline` runs on our server only, alternating with that scenario (the same requests with a
+ * JWT), and is reported against it instead of against the reference.
+ */
 const SCENARIOS = {
   list: {
     title: 'list (100 rows)',
@@ -66,6 +75,16 @@ const SCENARIOS = {
         ],
       };
     },
+  },
+  listApiKey: {
+    title: 'list (100 rows), API key',
+    baseline: 'list',
+    options: (data) => ({ ...SCENARIOS.list.options(data), headers: apiKeyAuth(data, 'ws-list') }),
+  },
+  getApiKey: {
+    title: 'get by id, API key',
+    baseline: 'get',
+    options: (data) => ({ ...SCENARIOS.get.options(data), headers: apiKeyAuth(data, 'ws-list') }),
   },
   create: {
     title: 'create',
@@ -172,4 +191,4 @@ function tokensFor(secret, mintToken) {
   return tokens;
 }
 
-module.exports = { SCENARIOS, seedPlan, tokensFor };
+module.exports = { SCENARIOS, API_KEY_WORKSPACES, seedPlan, tokensFor };

@@ -83,4 +83,50 @@ async function seed(sqlitePath, encryptionKey, workspaces) {
   return ids;
 }
 
-module.exports = { seed };
+/**
+ * Seeds one API key per workspace with the service's own ApiKeysService from dist/ (so the hash is
+ * the one the server checks), capturing the row it would insert and writing it with SQL.
+ * @returns { [workspaceId]: string } the keys (`cvk_...`)
+ */
+async function seedApiKeys(sqlitePath, jwtSecret, workspaceIds, permissions) {
+  const { Logger } = require('@nestjs/common');
+  const { ApiKeysService } = require(
+    path.join(__dirname, '..', 'dist', 'auth', 'api-keys.service.js'),
+  );
+  Logger.overrideLogger(false);
+  const rows = [];
+  const capture = { insert: async (row) => rows.push(row) };
+  const service = new ApiKeysService({ jwtSecret: Buffer.from(jwtSecret, 'utf8') }, capture);
+  const keys = {};
+  for (const workspaceId of workspaceIds) {
+    keys[workspaceId] = (
+      await service.create(workspaceId, 'bench', { name: 'bench', permissions })
+    ).key;
+  }
+  const db = new sqlite3.Database(sqlitePath);
+  db.configure('busyTimeout', 5000);
+  try {
+    for (const row of rows) {
+      await run(
+        db,
+        'INSERT INTO api_key (id, workspaceId, name, prefix, keyHash, permissions, createdBy, createdAt) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          row.id,
+          row.workspaceId,
+          row.name,
+          row.prefix,
+          row.keyHash,
+          JSON.stringify(row.permissions),
+          row.createdBy,
+          storedDate(row.createdAt),
+        ],
+      );
+    }
+  } finally {
+    await new Promise((resolve) => db.close(resolve));
+  }
+  return keys;
+}
+
+module.exports = { seed, seedApiKeys };

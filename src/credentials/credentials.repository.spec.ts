@@ -8,6 +8,7 @@ import { AppConfig } from '../config/config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsRepository } from './credentials.repository';
+import { toCredentialResponse } from './dto/credential-response.dto';
 
 /**
  * The hand-built reads must return exactly what TypeORM's `find` returned before them: same
@@ -51,7 +52,7 @@ describe('CredentialsRepository', () => {
   });
 
   const order = { createdDate: 'DESC', id: 'DESC' } as const;
-  const plain = (rows: CredentialEntity[]): object[] => rows.map((row) => ({ ...row }));
+  const responses = (rows: CredentialEntity[]): object[] => rows.map(toCredentialResponse);
 
   it('finds one row of the workspace, as findOneBy does', async () => {
     const id = '00000000-0000-4000-8000-000000000004';
@@ -69,17 +70,17 @@ describe('CredentialsRepository', () => {
 
   it('lists the workspace newest first, ties broken by id, as find does', async () => {
     const expected = await typeorm.find({ where: { workspaceId: 'ws-a' }, order });
-    const { rows, total } = await repository.list('ws-a', {});
-    expect(plain(rows)).toEqual(plain(expected));
-    expect(rows).toHaveLength(8);
+    const { credentials, total } = await repository.list('ws-a', {});
+    expect(credentials).toEqual(responses(expected));
+    expect(credentials).toHaveLength(8);
     expect(total).toBeUndefined();
   });
 
   it('filters by credential type', async () => {
     const where = { workspaceId: 'ws-a', credentialName: In(['anthropicApi']) };
     const expected = await typeorm.find({ where, order });
-    const { rows } = await repository.list('ws-a', { credentialNames: ['anthropicApi'] });
-    expect(plain(rows)).toEqual(plain(expected));
+    const { credentials } = await repository.list('ws-a', { credentialNames: ['anthropicApi'] });
+    expect(credentials).toEqual(responses(expected));
   });
 
   it('pages with the total of every match, as findAndCount does', async () => {
@@ -95,12 +96,12 @@ describe('CredentialsRepository', () => {
         skip: offset,
         take: limit,
       });
-      const { rows, total } = await repository.list('ws-a', {
+      const { credentials, total } = await repository.list('ws-a', {
         credentialNames: ['openAIApi', 'anthropicApi'],
         limit,
         offset,
       });
-      expect(plain(rows)).toEqual(plain(expected));
+      expect(credentials).toEqual(responses(expected));
       expect(total).toBe(expectedTotal);
     }
   });
@@ -111,9 +112,21 @@ describe('CredentialsRepository', () => {
       order,
       take: 3,
     });
-    const { rows, total } = await repository.list('ws-a', { limit: 3, offset: 0 });
-    expect(plain(rows)).toEqual(plain(expected));
+    const { credentials, total } = await repository.list('ws-a', { limit: 3, offset: 0 });
+    expect(credentials).toEqual(responses(expected));
     expect(total).toBe(expectedTotal);
     expect((await repository.list('ws-none', { limit: 3 })).total).toBe(0);
+  });
+
+  it('lists dates stored in another text form (no milliseconds) as find reads them', async () => {
+    await dataSource.query(
+      'INSERT INTO credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate) ' +
+        "VALUES ('00000000-0000-4000-8000-000000000100', 'Odd', 'openAIApi', 'v1.x', 'ws-odd', " +
+        "'2026-02-01 10:00:00', '2026-02-01T10:00:05.250Z')",
+    );
+    const expected = await typeorm.find({ where: { workspaceId: 'ws-odd' } });
+    const { credentials } = await repository.list('ws-odd', {});
+    expect(credentials).toEqual(responses(expected));
+    expect(credentials[0].createdDate).toBe('2026-02-01T10:00:00.000Z');
   });
 });

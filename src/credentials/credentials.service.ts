@@ -56,11 +56,10 @@ export class CredentialsService {
   async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
     const paged = query.page !== undefined || query.limit !== undefined;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const { rows, total } = await this.reads.list(workspaceId, {
+    return this.reads.list(workspaceId, {
       credentialNames: query.credentialName,
       ...(paged ? { limit, offset: ((query.page ?? 1) - 1) * limit } : {}),
     });
-    return { credentials: rows.map(toCredentialResponse), total };
   }
 
   async get(workspaceId: string, id: string): Promise<CredentialResponseDto> {
