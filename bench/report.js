@@ -77,7 +77,7 @@ function renderMarkdown(reports) {
     `Machine: ${first.machine.cpus} × ${first.machine.cpuModel}, ${(first.machine.totalMemBytes / 1024 ** 3).toFixed(0)} GB; ` +
       `Node ${first.node}; ${reports.map((r) => r.date.slice(0, 16).replace('T', ' ')).join(', ')} UTC; ` +
       `${reports.length === 1 ? 'one run' : `median of ${reports.length} runs`}; ${first.settings.duration} s per measurement ` +
-      `in ${first.settings.slices ?? 1} slice(s) alternating with the reference, after ${first.settings.warmup} s of warm-up; ` +
+      `in ${first.settings.slices ?? 1} slice(s) alternating with the reference, after ${first.settings.warmup} s of warm-up per scenario; ` +
       'autocannon on the same cores.',
     '',
     '| scenario | conn | ours req/s | ref req/s | ours/ref | ours p50 ms | ref p50 ms | ours p99 ms | ref p99 ms | p99 ours/ref | non-2xx ours / ref | RSS MB ours / ref |',

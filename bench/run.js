@@ -213,6 +213,7 @@ async function main() {
   const runs = [];
   const peak = Object.fromEntries(servers.map((name) => [name, 0]));
   const slice = opts.duration / opts.slices;
+  const warmed = new Set();
   for (const scenario of opts.scenarios) {
     const { baseline } = SCENARIOS[scenario];
     const contenders = baseline
@@ -229,8 +230,11 @@ async function main() {
           const server = running[contender.server];
           const url = `http://127.0.0.1:${server.port}`;
           const requests = SCENARIOS[contender.scenario].options(data);
-          if (i === 0 && opts.warmup > 0) {
+          // Each server warms up once per kind of request, at the first concurrency.
+          const warmUp = `${contender.server}:${contender.scenario}`;
+          if (!warmed.has(warmUp) && opts.warmup > 0) {
             await load(url, connections, opts.warmup, requests);
+            warmed.add(warmUp);
           }
           const sampler = new RssSampler([server.pid]);
           const result = await load(url, connections, slice, requests);
