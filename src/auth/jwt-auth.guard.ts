@@ -5,6 +5,7 @@ import { ApiKeysService } from './api-keys.service';
 import { ExternalIdpService } from './external-idp.service';
 import { JWT_STRATEGY } from './jwt.strategy';
 import { Principal } from './principal';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 interface BearerRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -15,10 +16,13 @@ interface BearerRequest {
  * Guards our controllers (never the host's routes) and says why a token was refused: the
  * reasons name the failed check, never the token. A bearer value with the API key prefix is
  * checked as an API key; a non-HS256 JWT by the external identity provider, when one is
- * configured; anything else by the HS256 passport strategy.
+ * configured; anything else by the HS256 passport strategy, which a token passes once: after
+ * that it is known until its `exp` (see VerifiedTokenCache).
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+  private readonly verifiedTokens = new VerifiedTokenCache();
+
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly externalIdp: ExternalIdpService,
@@ -37,7 +41,18 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       request.user = await this.externalIdp.verify(token);
       return true;
     }
-    return (await super.canActivate(context)) as boolean;
+    if (token !== undefined) {
+      const known = this.verifiedTokens.get(token, Date.now());
+      if (known !== undefined) {
+        request.user = known;
+        return true;
+      }
+    }
+    const allowed = (await super.canActivate(context)) as boolean;
+    if (allowed && token !== undefined && request.user !== undefined) {
+      this.verifiedTokens.remember(token, request.user);
+    }
+    return allowed;
   }
 
   override handleRequest<TUser = Principal>(error: unknown, user: unknown, info: unknown): TUser {

@@ -99,6 +99,33 @@ describe('Bearer token authentication', () => {
   it('refuses an expired token', () =>
     expect401(`Bearer ${sign({ sub: 'u', workspaceId, exp: now() - 10 })}`, 'Token expired'));
 
+  it('refuses a token it accepted before once the token expires', async () => {
+    // The guard remembers verified tokens; the memory must end exactly at `exp`.
+    const exp = now() + 2;
+    const token = sign({ sub: 'u', workspaceId, exp });
+    for (let i = 0; i < 3; i++) {
+      const response = await request(t.http())
+        .get('/api/v1/credentials')
+        .set('Authorization', `Bearer ${token}`);
+      expect(response.status).toBe(200);
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 50));
+    await expect401(`Bearer ${token}`, 'Token expired');
+  });
+
+  it('refuses a token signed with another secret even after the right one was accepted', async () => {
+    const claims = { sub: 'u', workspaceId, exp: now() + 60 };
+    const good = sign(claims);
+    expect(
+      (await request(t.http()).get('/api/v1/credentials').set('Authorization', `Bearer ${good}`))
+        .status,
+    ).toBe(200);
+    await expect401(
+      `Bearer ${sign(claims, 'another-secret-another-secret-another')}`,
+      /invalid signature/,
+    );
+  });
+
   it('refuses a token without workspaceId, sub or exp', async () => {
     await expect401(
       `Bearer ${sign({ sub: 'u', exp: now() + 60 })}`,
