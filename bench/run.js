@@ -32,7 +32,7 @@ const QUICK = {
   'big-rows': '100000',
 };
 const FULL = {
-  duration: '5',
+  duration: '4',
   slices: '2',
   warmup: '1',
   connections: '10,50',
