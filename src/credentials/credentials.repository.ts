@@ -5,6 +5,9 @@ import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { CredentialEntity } from './credential.entity';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 
+/** How TypeORM's SQLite driver stores a date: UTC text, `YYYY-MM-DD HH:MM:SS.mmm`. */
+const STORED_UTC_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+
 export interface CredentialListOptions {
   credentialNames?: string[];
   /** With `limit`, one page (`offset` rows skipped) and the total; without, every row. */
@@ -24,8 +27,6 @@ export interface CredentialListOptions {
  * A list goes straight from rows to the response shape: parsing every stored date into a `Date`
  * only to print it back as ISO 8601 was a fifth of a 100-row list's CPU.
  */
-const STORED_UTC_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
-
 @Injectable()
 export class CredentialsRepository {
   private readonly driver: Driver;
