@@ -1,20 +1,19 @@
 import { expect } from 'expect';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createCredentialBody } from './factories';
 import {
   bearer,
   bodyOf,
-  clearIdentity,
   createUser,
   createWorkspace,
+  identitySuite,
   login,
   messageOf,
 } from './identity';
-import { SecretLedger } from './leak-scan';
-import { createTestApp, removeDir, TestApp } from './test-app';
+import { createTestApp, TestApp } from './test-app';
 
 interface CreatedKey {
   id: string;
@@ -33,19 +32,13 @@ interface ListedKey {
 
 describe('API keys', () => {
   let t: TestApp;
-  const ledger = new SecretLedger();
-
-  before(async () => {
-    t = await createTestApp();
-  });
-  afterEach(() => clearIdentity(t));
-  after(async () => {
-    ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
-    const sqlite = t.config.sqlitePath;
-    ledger.expectFilesClean([sqlite, `${sqlite}-wal`, join(t.dataDir, 'jwt.secret')]);
-    await t.close();
-    removeDir(t.dataDir);
-  });
+  const ledger = identitySuite(
+    (testApp) => (t = testApp),
+    (testApp, scan) => {
+      const sqlite = testApp.config.sqlitePath;
+      scan.expectFilesClean([sqlite, `${sqlite}-wal`, join(testApp.dataDir, 'jwt.secret')]);
+    },
+  );
 
   const api = () => request(t.http());
 

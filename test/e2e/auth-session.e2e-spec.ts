@@ -1,18 +1,18 @@
 import { expect } from 'expect';
 import { decode } from 'jsonwebtoken';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createCredentialBody } from './factories';
 import {
   bearer,
   bodyOf,
-  messageOf,
-  clearIdentity,
   createUser,
   createWorkspace,
   emailValue,
+  identitySuite,
   login,
   LoginBody,
+  messageOf,
   passwordValue,
 } from './identity';
 import { SecretLedger } from './leak-scan';
@@ -20,17 +20,7 @@ import { createTestApp, removeDir, TestApp } from './test-app';
 
 describe('Login, refresh, logout, switch-workspace, me, password', () => {
   let t: TestApp;
-  const ledger = new SecretLedger();
-
-  before(async () => {
-    t = await createTestApp();
-  });
-  afterEach(() => clearIdentity(t));
-  after(async () => {
-    ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
-    await t.close();
-    removeDir(t.dataDir);
-  });
+  const ledger = identitySuite((testApp) => (t = testApp));
 
   const api = () => request(t.http());
 

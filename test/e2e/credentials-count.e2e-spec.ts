@@ -1,5 +1,5 @@
 import { expect } from 'expect';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource, Like } from 'typeorm';
@@ -12,9 +12,8 @@ import {
 } from '../../src/portability/credential-portability';
 import { BundledCredential, openBundle, sealBundle } from '../../src/portability/sealed-bundle';
 import { createCredentialBody, secretValue } from './factories';
-import { bearer, clearIdentity, createWorkspace, login } from './identity';
-import { SecretLedger } from './leak-scan';
-import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
+import { bearer, createWorkspace, identitySuite, login } from './identity';
+import { randomWorkspaceId, TestApp } from './test-app';
 
 const PASSPHRASE = 'a long bundle passphrase 4417';
 
@@ -24,17 +23,7 @@ const PASSPHRASE = 'a long bundle passphrase 4417';
  */
 describe('X-Total-Count from the per-workspace counter', () => {
   let t: TestApp;
-  const ledger = new SecretLedger();
-
-  before(async () => {
-    t = await createTestApp();
-  });
-  afterEach(() => clearIdentity(t));
-  after(async () => {
-    ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
-    await t.close();
-    removeDir(t.dataDir);
-  });
+  const ledger = identitySuite((testApp) => (t = testApp));
 
   const api = () => request(t.http());
   const as = (workspaceId: string) => bearer(t.tokenFor({ workspaceId }));

@@ -1,10 +1,11 @@
+import { after, afterEach, before } from 'node:test';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Role } from '../../src/auth/permissions';
 import { UsersService } from '../../src/users/users.service';
 import { WorkspaceService } from '../../src/workspace/workspace.service';
 import { SecretLedger } from './leak-scan';
-import { TestApp } from './test-app';
+import { createTestApp, removeDir, TestApp } from './test-app';
 
 let counter = 0;
 
@@ -65,6 +66,31 @@ export async function clearIdentity(testApp: TestApp): Promise<void> {
   ]) {
     await dataSource.query(`DELETE FROM ${table}`);
   }
+}
+
+/**
+ * The lifecycle the identity specs share, registered in the calling `describe`: one app for the
+ * suite (handed to `use`), identity rows emptied after each test, and at the end no secret the
+ * returned ledger recorded in the logs, then `finalChecks`, then the app closed and its files gone.
+ */
+export function identitySuite(
+  use: (testApp: TestApp) => void,
+  finalChecks?: (testApp: TestApp, ledger: SecretLedger) => void,
+): SecretLedger {
+  const ledger = new SecretLedger();
+  let testApp: TestApp;
+  before(async () => {
+    testApp = await createTestApp();
+    use(testApp);
+  });
+  afterEach(() => clearIdentity(testApp));
+  after(async () => {
+    ledger.expectAbsentFrom(testApp.logs.lines.join('\n'), 'the logs');
+    finalChecks?.(testApp, ledger);
+    await testApp.close();
+    removeDir(testApp.dataDir);
+  });
+  return ledger;
 }
 
 /** Fails when any captured log line contains one of the secrets. */

@@ -1,23 +1,22 @@
 import { expect } from 'expect';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createCredentialBody } from './factories';
 import {
   bearer,
   bodyOf,
-  clearIdentity,
   createUser,
   createWorkspace,
   emailValue,
+  identitySuite,
   login,
   LoginBody,
   messageOf,
   passwordValue,
   TestUser,
 } from './identity';
-import { SecretLedger } from './leak-scan';
-import { createTestApp, removeDir, TestApp } from './test-app';
+import { TestApp } from './test-app';
 
 interface Workspace {
   id: string;
@@ -34,17 +33,7 @@ interface Member {
 
 describe('Workspaces, members and users', () => {
   let t: TestApp;
-  const ledger = new SecretLedger();
-
-  before(async () => {
-    t = await createTestApp();
-  });
-  afterEach(() => clearIdentity(t));
-  after(async () => {
-    ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
-    await t.close();
-    removeDir(t.dataDir);
-  });
+  const ledger = identitySuite((testApp) => (t = testApp));
 
   const api = () => request(t.http());
 
