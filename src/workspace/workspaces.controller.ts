@@ -6,7 +6,6 @@ import {
   HttpCode,
   HttpStatus,
   Param,
-  ParseUUIDPipe,
   Patch,
   Post,
   UseGuards,
@@ -18,6 +17,7 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Principal } from '../auth/principal';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
+import { CanonicalUuidPipe } from '../common/canonical-uuid.pipe';
 import { validationPipe } from '../common/validation';
 import { ApiKeyResponseDto, CreateApiKeyDto, CreatedApiKeyResponseDto } from './dto/api-key.dto';
 import { AddMemberDto, MemberResponseDto, UpdateMemberDto } from './dto/member.dto';
@@ -70,7 +70,7 @@ export class WorkspacesController {
   @ApiNotFoundResponse(NOT_A_MEMBER)
   renameWorkspace(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
     @Body() body: WorkspaceNameDto,
   ): Promise<WorkspaceResponseDto> {
     return this.admin.rename(principal, id, body.name);
@@ -84,7 +84,7 @@ export class WorkspacesController {
   @ApiNotFoundResponse(NOT_A_MEMBER)
   deleteWorkspace(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
   ): Promise<void> {
     return this.admin.remove(principal, id);
   }
@@ -96,7 +96,7 @@ export class WorkspacesController {
   @ApiNotFoundResponse(NOT_A_MEMBER)
   listMembers(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
   ): Promise<MemberResponseDto[]> {
     return this.admin.listMembers(principal, id);
   }
@@ -109,7 +109,7 @@ export class WorkspacesController {
   @ApiConflictResponse({ description: 'Already a member', type: ErrorResponseDto })
   addMember(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
     @Body() body: AddMemberDto,
   ): Promise<MemberResponseDto> {
     return this.admin.addMember(principal, id, body);
@@ -123,8 +123,8 @@ export class WorkspacesController {
   @ApiConflictResponse(LAST_OWNER)
   updateMember(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('userId', ParseUUIDPipe) userId: string,
+    @Param('id', CanonicalUuidPipe) id: string,
+    @Param('userId', CanonicalUuidPipe) userId: string,
     @Body() body: UpdateMemberDto,
   ): Promise<MemberResponseDto> {
     return this.admin.setRole(principal, id, userId, body.role);
@@ -139,8 +139,8 @@ export class WorkspacesController {
   @ApiConflictResponse(LAST_OWNER)
   removeMember(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('userId', ParseUUIDPipe) userId: string,
+    @Param('id', CanonicalUuidPipe) id: string,
+    @Param('userId', CanonicalUuidPipe) userId: string,
   ): Promise<void> {
     return this.admin.removeMember(principal, id, userId);
   }
@@ -152,7 +152,7 @@ export class WorkspacesController {
   @ApiNotFoundResponse(NOT_A_MEMBER)
   createApiKey(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
     @Body() body: CreateApiKeyDto,
   ): Promise<CreatedApiKeyResponseDto> {
     return this.admin.createApiKey(principal, id, body);
@@ -165,7 +165,7 @@ export class WorkspacesController {
   @ApiNotFoundResponse(NOT_A_MEMBER)
   listApiKeys(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
   ): Promise<ApiKeyResponseDto[]> {
     return this.admin.listApiKeys(principal, id);
   }
@@ -178,7 +178,7 @@ export class WorkspacesController {
   @ApiNotFoundResponse({ description: 'No such API key in this workspace', type: ErrorResponseDto })
   revokeApiKey(
     @CurrentPrincipal() principal: Principal,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', CanonicalUuidPipe) id: string,
     @Param('keyId') keyId: string,
   ): Promise<void> {
     return this.admin.revokeApiKey(principal, id, keyId);

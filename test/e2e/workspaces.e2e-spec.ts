@@ -163,6 +163,33 @@ describe('Workspaces, members and users', () => {
     expect(gone.status).toBe(404);
   });
 
+  it('takes an upper-case id in the path as the same workspace or member', async () => {
+    const { workspaceId, editor, ownerToken } = await team();
+    const upper = workspaceId.toUpperCase();
+
+    const renamed = await api()
+      .patch(`/api/v1/workspaces/${upper}`)
+      .set(bearer(ownerToken))
+      .send({ name: 'Loud' });
+    expect(renamed.status).toBe(200);
+    expect(bodyOf<Workspace>(renamed)).toMatchObject({ id: workspaceId, name: 'Loud' });
+
+    const removed = await api()
+      .delete(`/api/v1/workspaces/${upper}/members/${editor.id.toUpperCase()}`)
+      .set(bearer(ownerToken));
+    expect(removed.status).toBe(204);
+    const members = await api()
+      .get(`/api/v1/workspaces/${workspaceId}/members`)
+      .set(bearer(ownerToken));
+    expect(bodyOf<Member[]>(members).map((m) => m.userId)).not.toContain(editor.id);
+
+    expect((await api().delete(`/api/v1/workspaces/${upper}`).set(bearer(ownerToken))).status).toBe(
+      204,
+    );
+    const mine = await api().get('/api/v1/workspaces').set(bearer(ownerToken));
+    expect(bodyOf<Workspace[]>(mine).map((w) => w.id)).not.toContain(workspaceId);
+  });
+
   it('lists, adds, re-roles and removes members, guarding owners and the last owner', async () => {
     const { workspaceId, owner, admin, adminToken, editorToken, ownerToken } = await team();
     const base = `/api/v1/workspaces/${workspaceId}/members`;
