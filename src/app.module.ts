@@ -4,6 +4,7 @@ import { CredentialsServiceModule } from './credentials-service.module';
 import { OpenDatabase } from './database/open-database';
 import { preparedTypeOrmModule } from './database/prepared-typeorm.module';
 import { HealthModule } from './health/health.module';
+import { standaloneOptions } from './standalone-options';
 
 /** The standalone server: our modules on the database `openDatabase` prepared. */
 @Module({})
@@ -13,18 +14,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         preparedTypeOrmModule(database),
-        CredentialsServiceModule.forRoot({
-          encryption: database.encryption,
-          jwtSecret: config.jwtSecret,
-          accessTokenTtlSeconds: config.accessTokenTtlSeconds,
-          refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
-          apiKeySecret: config.apiKeySecret,
-          initialAdmin: config.initialAdmin,
-          externalIdp: config.externalIdp,
-          loginThrottle: config.loginThrottle,
-          credentialTypes: config.credentialTypes,
-          credentialTypesFile: config.credentialTypesFile,
-        }),
+        CredentialsServiceModule.forRoot(standaloneOptions(config, database)),
         HealthModule,
       ],
     };

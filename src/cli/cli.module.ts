@@ -3,6 +3,7 @@ import { AppConfig } from '../config/config';
 import { CredentialsCoreModule } from '../core/credentials-core.module';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
+import { standaloneOptions } from '../standalone-options';
 import { BackupCommand } from './backup.command';
 import { ExportCommand } from './export.command';
 import { ImportCommand } from './import.command';
@@ -28,11 +29,7 @@ export class CliModule {
       imports: [
         preparedTypeOrmModule(database),
         // The identity commands use the same services, and so the same options, as the server.
-        CredentialsCoreModule.forRoot({
-          encryption: database.encryption,
-          jwtSecret: config.jwtSecret,
-          initialAdmin: config.initialAdmin,
-        }),
+        CredentialsCoreModule.forRoot(standaloneOptions(config, database)),
         UsersModule,
         WorkspaceModule,
       ],

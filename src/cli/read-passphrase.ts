@@ -1,20 +1,9 @@
-import { createInterface } from 'node:readline';
+import { readSecretLine } from './read-secret';
 
 /**
- * One line from stdin: piped (`... < passphrase.txt`, a secret manager) or typed. Never taken
- * from an argument or a variable, where it would show up in `ps` or a shell history.
+ * A bundle's passphrase: one line from stdin, piped (`... < passphrase.txt`, a secret manager) or
+ * typed without echo. Never taken from an argument or a variable, where `ps` or a history shows it.
  */
 export async function readPassphrase(): Promise<string> {
-  if (process.stdin.isTTY) {
-    process.stderr.write('Passphrase (one line): ');
-  }
-  const lines = createInterface({ input: process.stdin, terminal: false });
-  try {
-    for await (const line of lines) {
-      return line.replace(/\r$/, '');
-    }
-    return '';
-  } finally {
-    lines.close();
-  }
+  return (await readSecretLine('Passphrase (one line): ')).replace(/\r$/, '');
 }

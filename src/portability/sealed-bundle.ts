@@ -136,11 +136,11 @@ export async function openBundle(
   }
   const credentials = JSON.parse(plaintext.toString('utf8')) as BundledCredential[];
   plaintext.fill(0);
-  const workspaces = new Set(credentials.map((credential) => credential.workspaceId)).size;
   if (
     !Array.isArray(credentials) ||
     credentials.length !== header.counts.credentials ||
-    workspaces !== header.counts.workspaces
+    new Set(credentials.map((credential) => credential.workspaceId)).size !==
+      header.counts.workspaces
   ) {
     throw new BundleError('The bundle contents do not match its header');
   }

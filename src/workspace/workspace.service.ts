@@ -7,7 +7,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { Permission, Role, ROLE_PERMISSIONS } from '../auth/permissions';
 import { RefreshTokenEntity } from '../auth/refresh-token.entity';
@@ -74,7 +74,10 @@ export class WorkspaceService {
       where: { userId },
       order: { createdAt: 'ASC', workspaceId: 'ASC' },
     });
-    const workspaces = await this.workspaces.findBy(rows.map((row) => ({ id: row.workspaceId })));
+    if (rows.length === 0) {
+      return []; // findBy([]) would mean no condition at all: every workspace
+    }
+    const workspaces = await this.workspaces.findBy({ id: In(rows.map((row) => row.workspaceId)) });
     const byId = new Map(workspaces.map((workspace) => [workspace.id, workspace]));
     return rows.flatMap((row) => {
       const workspace = byId.get(row.workspaceId);
@@ -136,10 +139,12 @@ export class WorkspaceService {
       where: { workspaceId },
       order: { createdAt: 'ASC', userId: 'ASC' },
     });
-    const users = await this.members.manager.findBy(
-      UserEntity,
-      rows.map((row) => ({ id: row.userId })),
-    );
+    if (rows.length === 0) {
+      return [];
+    }
+    const users = await this.members.manager.findBy(UserEntity, {
+      id: In(rows.map((row) => row.userId)),
+    });
     const byId = new Map(users.map((user) => [user.id, user]));
     return rows.flatMap((row) => {
       const user = byId.get(row.userId);

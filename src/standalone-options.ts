@@ -1,0 +1,25 @@
+import { AppConfig } from './config/config';
+import { CredentialsServiceOptions } from './core/credentials-service.options';
+import { OpenDatabase } from './database/open-database';
+
+/**
+ * The module options of the standalone server and of the operator CLI, from one configuration:
+ * both run the same services, so both must see the same secrets and settings.
+ */
+export function standaloneOptions(
+  config: AppConfig,
+  database: OpenDatabase,
+): CredentialsServiceOptions {
+  return {
+    encryption: database.encryption,
+    jwtSecret: config.jwtSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,
+    apiKeySecret: config.apiKeySecret,
+    initialAdmin: config.initialAdmin,
+    externalIdp: config.externalIdp,
+    loginThrottle: config.loginThrottle,
+    credentialTypes: config.credentialTypes,
+    credentialTypesFile: config.credentialTypesFile,
+  };
+}
