@@ -146,7 +146,6 @@ function median(values) {
 
 module.exports = {
   freePort,
-  httpGet,
   rssOf,
   startServer,
   stopServer,

@@ -164,7 +164,7 @@ function renderMarkdown(reports) {
     const ours = each((r) => pick(r, 'ours'));
     const ref = each((r) => pick(r, 'reference'));
     lines.push(
-      `| ${name} | ${fmt(ours, unit === 'MB' ? 0 : 0)} ${unit} | ${fmt(ref, 0)} ${unit} | ${fmt(ratio(ours, ref), 2)} | ${target(ours)} |`,
+      `| ${name} | ${fmt(ours, 0)} ${unit} | ${fmt(ref, 0)} ${unit} | ${fmt(ratio(ours, ref), 2)} | ${target(ours)} |`,
     );
   };
   figure(

@@ -32,10 +32,7 @@ const createBody = (extra = {}) =>
     plainDataObj: newSecret(),
     ...extra,
   });
-const mergeBody = () =>
-  JSON.stringify({
-    plainDataObj: { openAIApiKey: `sk-${crypto.randomBytes(24).toString('hex')}` },
-  });
+const mergeBody = () => JSON.stringify({ plainDataObj: newSecret() });
 
 /**
  * Each scenario returns autocannon options (without url, connections, duration). A scenario with

@@ -1,7 +1,7 @@
 export { CredentialsServiceModule } from './credentials-service.module';
 export type { CredentialsServiceOptions } from './core/credentials-service.options';
 export { CredentialsService } from './credentials/credentials.service';
-export type { CredentialPage } from './credentials/credentials.service';
+export type { CredentialPage } from './credentials/credentials.repository';
 export { EncryptionProvider } from './credentials/encryption/encryption.provider';
 export type { EncryptionContext } from './credentials/encryption/encryption.provider';
 export { AesGcmEncryptionProvider } from './credentials/encryption/aes-gcm-encryption.provider';

@@ -156,7 +156,7 @@ export class ApiKeysService {
       return;
     }
     this.lastUsedWrites.set(id, now);
-    if (this.lastUsedWrites.size > 10_000) {
+    if (this.lastUsedWrites.size > CACHE_MAX_ENTRIES) {
       this.lastUsedWrites.clear();
     }
     this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch((error: unknown) => {

@@ -12,11 +12,11 @@ import {
   JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import { createPublicKey, KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
 import { CredentialsServiceOptions, ExternalIdpOptions } from '../core/credentials-service.options';
 import { isPermission, Permission } from './permissions';
-import { Principal } from './principal';
+import { isClaimString, Principal } from './principal';
 
 /** Tolerated clock difference with the provider, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -30,7 +30,8 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 @Injectable()
 export class ExternalIdpService {
   private readonly idp?: ExternalIdpOptions;
-  private readonly key?: JWTVerifyGetKey | KeyObject;
+  /** The provider's JWKS, or the configured PEM key behind the same interface. */
+  private readonly key?: JWTVerifyGetKey;
 
   constructor(@Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions) {
     this.idp = options.externalIdp;
@@ -41,7 +42,8 @@ export class ExternalIdpService {
         timeoutDuration: 5000,
       });
     } else if (this.idp?.publicKey) {
-      this.key = createPublicKey(this.idp.publicKey);
+      const publicKey = createPublicKey(this.idp.publicKey);
+      this.key = () => publicKey;
     }
   }
 
@@ -72,18 +74,15 @@ export class ExternalIdpService {
         requiredClaims: ['exp'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       };
-      payload =
-        this.key instanceof KeyObject
-          ? (await jwtVerify(token, this.key, options)).payload
-          : (await jwtVerify(token, this.key!, options)).payload;
+      payload = (await jwtVerify(token, this.key!, options)).payload;
     } catch (error) {
       throw describeFailure(error);
     }
     const workspaceId = payload[idp.workspaceClaim];
-    if (!isNonEmptyString(workspaceId)) {
+    if (!isClaimString(workspaceId)) {
       throw new UnauthorizedException(`Token has no ${idp.workspaceClaim} claim`);
     }
-    if (!isNonEmptyString(payload.sub)) {
+    if (!isClaimString(payload.sub)) {
       throw new UnauthorizedException('Token has no sub (user id) claim');
     }
     return {
@@ -146,8 +145,4 @@ function describeFailure(error: unknown): Error {
     );
   }
   return error as Error;
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 255;
 }

@@ -5,7 +5,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
 import { CredentialsServiceOptions } from '../core/credentials-service.options';
 import { CREDENTIAL_PERMISSIONS, isPermission, Permission } from './permissions';
-import { Principal } from './principal';
+import { isClaimString, Principal } from './principal';
 
 /** Passport's strategy registry is global to the process, so the name is ours alone. */
 export const JWT_STRATEGY = 'credentials-jwt';
@@ -36,10 +36,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   }
 
   validate(claims: TokenClaims): Principal {
-    if (!isNonEmptyString(claims.workspaceId)) {
+    if (!isClaimString(claims.workspaceId)) {
       throw new UnauthorizedException('Token has no workspaceId claim');
     }
-    if (!isNonEmptyString(claims.sub)) {
+    if (!isClaimString(claims.sub)) {
       throw new UnauthorizedException('Token has no sub (user id) claim');
     }
     if (typeof claims.exp !== 'number') {
@@ -66,8 +66,4 @@ function permissionsOf(claim: unknown): readonly Permission[] {
     throw new UnauthorizedException('Token permissions claim must be an array of permission names');
   }
   return claim.filter(isPermission);
-}
-
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= 255;
 }

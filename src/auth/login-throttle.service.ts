@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
 import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { normalizeEmail } from '../users/users.service';
 
 interface Window {
   failures: number;
@@ -72,5 +73,5 @@ export class LoginThrottleService {
 }
 
 function emailKey(email: string): string {
-  return `email:${email.trim().toLowerCase()}`;
+  return `email:${normalizeEmail(email)}`;
 }

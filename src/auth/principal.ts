@@ -9,3 +9,8 @@ export interface Principal {
   /** `token`: one of our HS256 tokens; `api-key`: a workspace API key; `external`: an IdP token. */
   readonly via: 'token' | 'api-key' | 'external';
 }
+
+/** A claim usable as an id (`sub`, `workspaceId`): a non-empty string that fits its column. */
+export function isClaimString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 255;
+}

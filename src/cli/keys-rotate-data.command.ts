@@ -35,12 +35,12 @@ export class KeysRotateDataCommand extends CommandRunner {
 
   @Option({ flags: '--batch-size <n>', description: 'Rows per transaction (default 200)' })
   parseBatchSize(value: string): number {
-    return parsePositiveInt('--batch-size', 10_000)(value);
+    return parsePositiveInt(value, '--batch-size', 10_000);
   }
 
   @Option({ flags: '--throttle-ms <ms>', description: 'Pause after each batch (default 0)' })
   parseThrottle(value: string): number {
-    return parsePositiveInt('--throttle-ms', 60_000)(value);
+    return parsePositiveInt(value, '--throttle-ms', 60_000);
   }
 
   async run(_params: string[], options: RotateDataFlags): Promise<void> {

@@ -38,12 +38,10 @@ export function progressBar(label: string): {
   };
 }
 
-export function parsePositiveInt(name: string, max: number): (value: string) => number {
-  return (value: string) => {
-    const parsed = Number(value);
-    if (!/^\d+$/.test(value) || parsed < 1 || parsed > max) {
-      throw new Error(`${name} must be an integer from 1 to ${max}`);
-    }
-    return parsed;
-  };
+export function parsePositiveInt(value: string, name: string, max: number): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > max) {
+    throw new Error(`${name} must be an integer from 1 to ${max}`);
+  }
+  return parsed;
 }

@@ -5,6 +5,12 @@ import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { CredentialEntity } from './credential.entity';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 
+export interface CredentialPage {
+  credentials: CredentialResponseDto[];
+  /** Set when the caller asked for a page. */
+  total?: number;
+}
+
 /** How TypeORM's SQLite driver stores a date: UTC text, `YYYY-MM-DD HH:MM:SS.mmm`. */
 const STORED_UTC_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
 
@@ -31,9 +37,8 @@ export interface CredentialListOptions {
 export class CredentialsRepository {
   private readonly driver: Driver;
   private readonly columns: ColumnMetadata[];
+  /** The column of each response property. */
   private readonly columnOf: Record<keyof CredentialResponseDto, ColumnMetadata>;
-  /** The database column name of each response property. */
-  private readonly responseColumns: Record<keyof CredentialResponseDto, string>;
   private readonly datesAreUtcText: boolean;
   private readonly sql: {
     select: string;
@@ -67,9 +72,6 @@ export class CredentialsRepository {
     this.columnOf = Object.fromEntries(
       responseProperties.map((p) => [p, metadata.findColumnWithPropertyName(p)!]),
     ) as Record<keyof CredentialResponseDto, ColumnMetadata>;
-    this.responseColumns = Object.fromEntries(
-      responseProperties.map((p) => [p, this.columnOf[p].databaseName]),
-    ) as Record<keyof CredentialResponseDto, string>;
     this.datesAreUtcText = ['sqlite', 'better-sqlite3'].includes(driver.options.type);
     const select = `SELECT ${this.columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table}`;
     this.sql = {
@@ -94,10 +96,7 @@ export class CredentialsRepository {
   }
 
   /** Newest first (ties broken by id, so pages are stable). */
-  async list(
-    workspaceId: string,
-    options: CredentialListOptions,
-  ): Promise<{ credentials: CredentialResponseDto[]; total?: number }> {
+  async list(workspaceId: string, options: CredentialListOptions): Promise<CredentialPage> {
     const parameters: unknown[] = [];
     const placeholder = (value: unknown): string => {
       parameters.push(value);
@@ -132,16 +131,19 @@ export class CredentialsRepository {
   }
 
   private toResponse(raw: Record<string, unknown>): CredentialResponseDto {
-    const column = this.responseColumns;
     return {
-      id: raw[column.id] as string,
-      name: raw[column.name] as string,
-      credentialName: raw[column.credentialName] as string,
-      encryptedData: raw[column.encryptedData] as string,
-      workspaceId: raw[column.workspaceId] as string,
+      id: this.text(raw, 'id'),
+      name: this.text(raw, 'name'),
+      credentialName: this.text(raw, 'credentialName'),
+      encryptedData: this.text(raw, 'encryptedData'),
+      workspaceId: this.text(raw, 'workspaceId'),
       createdDate: this.isoDate(raw, 'createdDate'),
       updatedDate: this.isoDate(raw, 'updatedDate'),
     };
+  }
+
+  private text(raw: Record<string, unknown>, property: keyof CredentialResponseDto): string {
+    return raw[this.columnOf[property].databaseName] as string;
   }
 
   /**
@@ -149,11 +151,11 @@ export class CredentialsRepository {
    * the `T` and the `Z`; anything else goes through the driver and `Date`.
    */
   private isoDate(raw: Record<string, unknown>, property: 'createdDate' | 'updatedDate'): string {
-    const value = raw[this.responseColumns[property]];
+    const column = this.columnOf[property];
+    const value = raw[column.databaseName];
     if (this.datesAreUtcText && typeof value === 'string' && STORED_UTC_DATE.test(value)) {
       return `${value.slice(0, 10)}T${value.slice(11)}Z`;
     }
-    const column = this.columnOf[property];
     return (this.driver.prepareHydratedValue(value, column) as Date).toISOString();
   }
 

@@ -15,7 +15,7 @@ import { KeyedSerializer } from '../common/keyed-serializer';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
-import { CredentialsRepository } from './credentials.repository';
+import { CredentialPage, CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
@@ -30,12 +30,6 @@ const DEFAULT_PAGE_SIZE = 100;
  */
 const MAX_UPDATE_ATTEMPTS = 30;
 const RETRY_JITTER_MS = 5;
-
-export interface CredentialPage {
-  credentials: CredentialResponseDto[];
-  /** Set when the caller asked for a page. */
-  total?: number;
-}
 
 /**
  * The credentials of one workspace at a time: every method takes the workspace id from the

@@ -56,8 +56,8 @@ export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
       // The CLI may be the first to open a database: the canary must not wait for a server.
       await ensureKeyCanary(dataSource.manager, encryption);
     } else {
-      // Already verified above; only a first-release canary still needs rewriting.
-      await upgradeLegacyKeyCanary(dataSource.manager, encryption);
+      // Verified above; only a first-release canary still needs rewriting.
+      await upgradeLegacyKeyCanary(dataSource.manager, encryption, references.canary);
     }
     return { dataSource, masterKeys, keySource: opened.source, keys, encryption };
   } catch (error) {

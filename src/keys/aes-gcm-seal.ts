@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, KeyObject, randomBytes } from 'node:crypto';
+import { decodeCanonical } from '../credentials/encryption/aes-gcm-encryption.provider';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -16,10 +17,14 @@ export function seal(key: KeyObject | Buffer, plaintext: Buffer, aad: Buffer): s
 export function open(key: KeyObject | Buffer, sealed: string, aad: Buffer): Buffer {
   const parts = sealed.split('.');
   const [iv, ciphertext, tag] = parts.map(decodeCanonical);
-  if (parts.length !== 3 || !iv || !ciphertext || !tag) {
-    throw new Error('Sealed data is malformed');
-  }
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) {
+  if (
+    parts.length !== 3 ||
+    !iv ||
+    !ciphertext ||
+    !tag ||
+    iv.length !== IV_BYTES ||
+    tag.length !== TAG_BYTES
+  ) {
     throw new Error('Sealed data is malformed');
   }
   try {
@@ -30,10 +35,4 @@ export function open(key: KeyObject | Buffer, sealed: string, aad: Buffer): Buff
   } catch {
     throw new Error('Sealed data failed authentication: altered, bound elsewhere, or another key');
   }
-}
-
-/** Base64url decoding is lenient; only the canonical spelling counts, so every character matters. */
-function decodeCanonical(part: string): Buffer | undefined {
-  const bytes = Buffer.from(part, 'base64url');
-  return bytes.toString('base64url') === part ? bytes : undefined;
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { CredentialEntity } from '../credentials/credential.entity';
 import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
@@ -59,10 +60,7 @@ export class DataKeyRotation {
       options.workspaceId !== undefined
         ? [options.workspaceId]
         : await listWorkspaceIds(this.dataSource);
-    const total =
-      options.workspaceId !== undefined
-        ? await countCredentials(this.dataSource, options.workspaceId)
-        : await countCredentials(this.dataSource);
+    const total = await countCredentials(this.dataSource, options.workspaceId);
     let done = 0;
     const progress = (rows: number) => {
       done += rows;
@@ -206,8 +204,4 @@ export class DataKeyRotation {
 function isAt(row: ScannedCredential, version: number): boolean {
   const key = envelopeKey(row.encryptedData);
   return key.kind === 'data-key' && key.version === version;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
 }

@@ -1,4 +1,7 @@
-import { AesGcmEncryptionProvider } from '../credentials/encryption/aes-gcm-encryption.provider';
+import {
+  additionalData,
+  AesGcmEncryptionProvider,
+} from '../credentials/encryption/aes-gcm-encryption.provider';
 import {
   EncryptionContext,
   EncryptionProvider,
@@ -88,9 +91,4 @@ export class KeyHierarchyEncryptionProvider implements EncryptionProvider {
     }
     return provider;
   }
-}
-
-/** As in the first release: JSON-framed, so no two different contexts give the same bytes. */
-function additionalData(header: string, context: EncryptionContext): Buffer {
-  return Buffer.from(JSON.stringify([header, context.workspaceId, context.credentialId]), 'utf8');
 }

@@ -1,11 +1,10 @@
-import { DataSource, Not } from 'typeorm';
+import { DataSource, Like, Not } from 'typeorm';
 import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
 import { readKeyCanary } from '../credentials/encryption/key-canary';
 import { CredentialEntity } from '../credentials/credential.entity';
 import { KeyHierarchy } from './key-hierarchy';
 import { newMasterKeyId } from './local-keyring.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
-import { Like } from 'typeorm';
 
 export interface RotateMasterResult {
   readonly kid: string;

@@ -9,7 +9,7 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 320, unique: true })
   email!: string;
 
-  /** An argon2id PHC string; never the password. */
+  /** A scrypt PHC string (`$scrypt$ln=...`); never the password. */
   @Column({ type: 'varchar', length: 255 })
   passwordHash!: string;
 

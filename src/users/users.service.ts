@@ -32,14 +32,15 @@ export class UsersService {
 
   /** Creates a user; pass a transaction's manager to create it together with other rows. */
   async create(user: NewUser, manager: EntityManager = this.users.manager): Promise<UserEntity> {
+    const email = normalizeEmail(user.email);
     // Checked first so the usual conflict never reaches the database's error log.
-    if (await manager.existsBy(UserEntity, { email: normalizeEmail(user.email) })) {
+    if (await manager.existsBy(UserEntity, { email })) {
       throw new ConflictException('A user with this email already exists');
     }
     const now = new Date();
     const row: UserEntity = {
       id: randomUUID(),
-      email: normalizeEmail(user.email),
+      email,
       passwordHash: await this.passwords.hash(user.password),
       isInstanceAdmin: user.isInstanceAdmin ?? false,
       createdAt: now,
@@ -81,8 +82,8 @@ export class UsersService {
   }
 
   /**
-   * The user whose email and password match, or null. An unknown email costs one argon2
-   * verification too, so both failures take the same time.
+   * The user whose email and password match, or null. An unknown email costs one scrypt
+   * derivation too, so both failures take the same time.
    */
   async authenticate(email: string, password: string): Promise<UserEntity | null> {
     const user = await this.findByEmail(email);

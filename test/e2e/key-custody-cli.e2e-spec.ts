@@ -7,8 +7,8 @@ import { keyFingerprint } from '../../src/config/keyring';
 import { AesGcmEncryptionProvider } from '../../src/credentials/encryption/aes-gcm-encryption.provider';
 import {
   api,
-  CliResult,
   newDataDir,
+  ok,
   randomKey,
   removeDir,
   runCli,
@@ -28,13 +28,6 @@ const secretBody = (secret: string) => ({
   credentialName: 'keyCustodyTest',
   plainDataObj: { openAIApiKey: secret },
 });
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0) {
-    throw new Error(`CLI exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
 
 describe('keys:* commands while a server runs (key files)', () => {
   const dir = newDataDir();

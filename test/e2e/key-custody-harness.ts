@@ -82,6 +82,14 @@ export function finished(child: ChildProcess): Promise<CliResult> {
   );
 }
 
+/** The result of a command that must succeed; otherwise its output, for the failure message. */
+export function ok(result: CliResult): CliResult {
+  if (result.code !== 0) {
+    throw new Error(`CLI exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
 export function runCli(
   args: string[],
   env: Record<string, string>,

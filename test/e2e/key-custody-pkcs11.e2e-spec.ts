@@ -9,8 +9,8 @@ import { KeyHierarchyEncryptionProvider } from '../../src/keys/key-hierarchy-enc
 import { Pkcs11MasterKeyProvider } from '../../src/keys/pkcs11-master-key.provider';
 import {
   api,
-  CliResult,
   newDataDir,
+  ok,
   pkcs11TestEnv,
   removeDir,
   runCli,
@@ -25,13 +25,6 @@ if (skip) {
   console.log(`Skipping the PKCS#11 tests: ${skip}`);
 }
 const label = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0) {
-    throw new Error(`CLI exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
 
 const enabled = 'skip' in hsm ? undefined : hsm;
 // SoftHSM2 reads SOFTHSM2_CONF from this process's environment.

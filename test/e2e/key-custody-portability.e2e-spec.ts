@@ -5,8 +5,8 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { join } from 'node:path';
 import {
   api,
-  CliResult,
   newDataDir,
+  ok,
   randomKey,
   removeDir,
   runCli,
@@ -17,13 +17,6 @@ import {
 } from './key-custody-harness';
 
 const PASSPHRASE = 'a long export passphrase 7731';
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0) {
-    throw new Error(`CLI exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
 
 interface Row {
   id: string;

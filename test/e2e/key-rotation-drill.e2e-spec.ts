@@ -9,6 +9,7 @@ import {
   CliResult,
   finished,
   newDataDir,
+  ok,
   removeDir,
   runCli,
   RunningServer,
@@ -28,13 +29,6 @@ const WORKERS = 8;
 const BULK_ROWS = 600;
 const PASSPHRASE = 'drill passphrase, long enough';
 const MAX_LOAD_MS = 90_000;
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0) {
-    throw new Error(`CLI exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
 
 async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>) {
   const queue = [...items];

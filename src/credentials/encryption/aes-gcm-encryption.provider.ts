@@ -1,11 +1,11 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHmac,
   createSecretKey,
   KeyObject,
   randomBytes,
 } from 'node:crypto';
+import { keyFingerprint } from '../../config/keyring';
 import { EncryptionContext, EncryptionProvider } from './encryption.provider';
 
 const FORMAT = 'v1';
@@ -27,10 +27,7 @@ export class AesGcmEncryptionProvider implements EncryptionProvider {
       throw new Error('AES-256-GCM needs a key of exactly 32 bytes');
     }
     this.key = createSecretKey(key);
-    this.keyId = createHmac('sha256', key)
-      .update('credential-vault key id')
-      .digest('hex')
-      .slice(0, 16);
+    this.keyId = keyFingerprint(key);
   }
 
   static fromBase64Key(base64: string): AesGcmEncryptionProvider {
@@ -80,7 +77,7 @@ export class AesGcmEncryptionProvider implements EncryptionProvider {
 }
 
 /** Length-prefixed by JSON, so no two different contexts can produce the same bytes. */
-function additionalData(header: string, context: EncryptionContext): Buffer {
+export function additionalData(header: string, context: EncryptionContext): Buffer {
   return Buffer.from(JSON.stringify([header, context.workspaceId, context.credentialId]), 'utf8');
 }
 
@@ -88,7 +85,7 @@ function additionalData(header: string, context: EncryptionContext): Buffer {
  * Base64url decoding is lenient (unused trailing bits, stray characters); only the canonical
  * spelling is accepted, so every character of the envelope matters.
  */
-function decodeCanonical(part: string): Buffer | undefined {
+export function decodeCanonical(part: string): Buffer | undefined {
   const bytes = Buffer.from(part, 'base64url');
   return bytes.toString('base64url') === part ? bytes : undefined;
 }

@@ -66,20 +66,20 @@ export async function ensureKeyCanary(
 
 /**
  * Re-encrypts a first-release canary with the current provider, so that it stops depending on
- * the first master key and that key can be retired after a rotation.
+ * the first master key and that key can be retired after a rotation. `verified` is the stored
+ * canary the caller has just verified; the update applies only while it is still the one stored.
  */
 export async function upgradeLegacyKeyCanary(
   manager: EntityManager,
   encryption: EncryptionProvider,
+  verified: string,
 ): Promise<void> {
-  const canary = await readKeyCanary(manager);
-  if (canary === undefined || !canary.startsWith('v1.')) {
+  if (!verified.startsWith('v1.')) {
     return;
   }
-  await verifyKeyCanary(encryption, canary);
   await manager.update(
     VaultMetaEntity,
-    { key: CANARY_KEY, value: canary },
+    { key: CANARY_KEY, value: verified },
     { value: await encryption.encrypt(CANARY_PLAINTEXT, CANARY_CONTEXT) },
   );
 }
