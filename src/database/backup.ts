@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, rmSync, statSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 
 /**
@@ -10,10 +10,21 @@ export async function backupDatabase(dataSource: DataSource, out: string): Promi
   if (dataSource.options.type !== 'sqlite') {
     throw new Error('backup supports SQLite; use your database server’s own backup tools');
   }
-  if (existsSync(out)) {
-    throw new Error(`${out} already exists; choose a new file name`);
+  // Created empty first, owner-only and exclusively: no moment readable by others, and no race
+  // with another file of that name. SQLite writes into an existing empty file.
+  try {
+    closeSync(openSync(out, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new Error(`${out} already exists; choose a new file name`, { cause: error });
+    }
+    throw error;
   }
-  await dataSource.query('VACUUM INTO ?', [out]);
-  chmodSync(out, 0o600);
+  try {
+    await dataSource.query('VACUUM INTO ?', [out]);
+  } catch (error) {
+    rmSync(out, { force: true });
+    throw error;
+  }
   return statSync(out).size;
 }
