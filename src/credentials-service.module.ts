@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
-import { SessionModule } from './auth/session.module';
-import { CredentialsCoreModule } from './core/credentials-core.module';
-import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/credentials-service.module-definition';
+import { SessionModule } from './session/session.module';
+import { CredentialsCoreModule } from './core/vault-core.module';
+import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/vault-options.module-definition';
 import { CredentialTypesModule } from './credential-types/credential-types.module';
 import { CredentialsModule } from './credentials/credentials.module';
 import { UsersModule } from './users/users.module';

@@ -1,5 +1,5 @@
 import { AppConfig } from './config/config';
-import { CredentialsServiceOptions } from './core/credentials-service.options';
+import { CredentialsServiceOptions } from './core/vault-options';
 import { OpenDatabase } from './database/open-database';
 
 /**

@@ -10,11 +10,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { ApiKeyEntity } from './api-key.entity';
-import { Permission } from './permissions';
-import { Principal } from './principal';
+import { Permission } from '../core/permissions';
+import { Principal } from '../core/principal';
 
 /** Every API key starts with this, so secret scanners can recognise a leaked one. */
 export const API_KEY_PREFIX = 'cvk_';

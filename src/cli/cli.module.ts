@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/config';
-import { CredentialsCoreModule } from '../core/credentials-core.module';
+import { CredentialsCoreModule } from '../core/vault-core.module';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
 import { standaloneOptions } from '../standalone-options';

@@ -15,16 +15,16 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
-import { CREDENTIAL_PERMISSIONS, Permission } from '../auth/permissions';
+import { CREDENTIAL_PERMISSIONS, Permission } from '../core/permissions';
 import {
   EXTERNAL_ALGORITHMS,
   ExternalAlgorithm,
   ExternalIdpOptions,
-} from '../core/credentials-service.options';
-import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../credential-types/credential-type';
+} from '../core/vault-options';
+import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../core/credential-types-mode';
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
 import { KEY_ID_PATTERN, keyFingerprint, KeyringConfig, parseEncryptionKeys } from './keyring';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../core/errors';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
 
 const DURATION_PATTERN = /^\d{1,9}[smhd]?$/;

@@ -1,7 +1,7 @@
 import { FactoryProvider, Logger, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { ComponentsCredentialsController } from './components-credentials.controller';
 import { CredentialTypesRegistry } from './credential-types.registry';
 

@@ -6,8 +6,8 @@ import { CredentialEntity } from './credential.entity';
 import { CredentialsController } from './credentials.controller';
 import { CredentialsRepository } from './credentials.repository';
 import { CredentialsService } from './credentials.service';
-import { EncryptionKeyCheck } from './encryption/encryption-key-check.service';
-import { encryptionProvider } from './encryption/encryption-provider.factory';
+import { EncryptionKeyCheck } from '../keys/encryption-key-check.service';
+import { encryptionProvider } from '../keys/encryption-provider.factory';
 
 @Module({
   imports: [TypeOrmModule.forFeature([CredentialEntity]), AuthModule, CredentialTypesModule],

@@ -20,8 +20,8 @@ import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
-import { EncryptionContext, EncryptionProvider } from './encryption/encryption.provider';
-import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
+import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
+import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from '../core/plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
 /**

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../core/errors';
 import {
   ensureKeyCanary,
   upgradeLegacyKeyCanary,
   verifyKeyCanary,
-} from '../credentials/encryption/key-canary';
+} from '../keys/key-canary';
 import { KeyHierarchy } from '../keys/key-hierarchy';
 import { KeyHierarchyEncryptionProvider } from '../keys/key-hierarchy-encryption.provider';
 import {

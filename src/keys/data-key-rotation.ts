@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { CredentialEntity } from '../credentials/credential.entity';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { VaultMetaEntity } from './vault-meta.entity';
 import {
   countCredentials,
   listWorkspaceIds,

@@ -1,6 +1,6 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { VaultMetaEntity } from './vault-meta.entity';
 import { MasterKeyProvider } from './master-key.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 

@@ -1,5 +1,5 @@
 import { DataSource, Like } from 'typeorm';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { VaultMetaEntity } from './vault-meta.entity';
 import { scanCredentials } from './credential-scan';
 import { KeyHierarchy } from './key-hierarchy';
 import { envelopeKey } from './key-hierarchy-encryption.provider';

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { readKeyCanary, verifyKeyCanary } from '../credentials/encryption/key-canary';
+import { readKeyCanary, verifyKeyCanary } from './key-canary';
 import { countCredentials, scanCredentials } from './credential-scan';
 import { envelopeKey, KeyHierarchyEncryptionProvider } from './key-hierarchy-encryption.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';

@@ -1,7 +1,7 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../core/errors';
 import {
   KEY_ID_PATTERN,
   keyFingerprint,

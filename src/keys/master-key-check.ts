@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { EncryptionKeyMismatchError, readKeyCanary } from '../credentials/encryption/key-canary';
+import { EncryptionKeyMismatchError } from '../core/errors';
+import { readKeyCanary } from './key-canary';
 import { envelopeKey } from './key-hierarchy-encryption.provider';
 import { MasterKeyProvider } from './master-key.provider';
 

@@ -1,6 +1,6 @@
 import { DataSource, Like, Not } from 'typeorm';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
-import { readKeyCanary } from '../credentials/encryption/key-canary';
+import { VaultMetaEntity } from './vault-meta.entity';
+import { readKeyCanary } from './key-canary';
 import { CredentialEntity } from '../credentials/credential.entity';
 import { KeyHierarchy } from './key-hierarchy';
 import { newMasterKeyId } from './local-keyring.provider';

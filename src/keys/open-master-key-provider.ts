@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/config';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../core/errors';
 import { createSecretFile } from '../config/secret-files';
 import { LocalKeyringProvider } from './local-keyring.provider';
 import { MasterKeyProvider } from './master-key.provider';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type * as Pkcs11Js from 'pkcs11js';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../core/errors';
 import { KEY_ID_PATTERN, KeyringConfig } from '../config/keyring';
 import { MasterKeyInfo, MasterKeyProvider } from './master-key.provider';
 

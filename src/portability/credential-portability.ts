@@ -1,7 +1,7 @@
 import { DataSource, In, MoreThan } from 'typeorm';
 import { CredentialEntity } from '../credentials/credential.entity';
-import { plainDataProblems } from '../credentials/plain-data';
-import { EncryptionProvider } from '../credentials/encryption/encryption.provider';
+import { plainDataProblems } from '../core/plain-data';
+import { EncryptionProvider } from '../core/encryption.provider';
 import { BundledCredential, BundleError } from './sealed-bundle';
 
 export type ConflictPolicy = 'skip' | 'overwrite' | 'fail';

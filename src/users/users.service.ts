@@ -7,7 +7,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../core/principal';
 import { isUniqueViolation } from '../common/database-errors';
 import { PasswordService } from './password.service';
 import { UserEntity } from './user.entity';

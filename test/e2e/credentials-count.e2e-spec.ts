@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource, Like } from 'typeorm';
 import { CredentialEntity } from '../../src/credentials/credential.entity';
-import { EncryptionProvider } from '../../src/credentials/encryption/encryption.provider';
+import { EncryptionProvider } from '../../src/core/encryption.provider';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import {
   collectCredentials,

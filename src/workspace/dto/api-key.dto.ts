@@ -12,7 +12,7 @@ import {
   Matches,
 } from 'class-validator';
 import { ApiKeyEntity } from '../../auth/api-key.entity';
-import { CREDENTIAL_PERMISSIONS, Permission } from '../../auth/permissions';
+import { CREDENTIAL_PERMISSIONS, Permission } from '../../core/permissions';
 
 export class CreateApiKeyDto {
   /**

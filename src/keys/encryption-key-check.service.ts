@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EncryptionProvider } from './encryption.provider';
+import { EncryptionProvider } from '../core/encryption.provider';
 import { ensureKeyCanary } from './key-canary';
 
 /**

@@ -10,16 +10,16 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { Membership, WorkspaceService, workspaceNotFound } from '../workspace/workspace.service';
 import { LoginDto } from './dto/login.dto';
 import { MeResponseDto, TokenPairResponseDto } from './dto/session-response.dto';
 import { LoginThrottleService } from './login-throttle.service';
-import { ROLE_PERMISSIONS } from './permissions';
-import { Principal } from './principal';
+import { ROLE_PERMISSIONS } from '../core/permissions';
+import { Principal } from '../core/principal';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
 /** Refresh tokens carry this prefix so secret scanners can recognise a leaked one. */

@@ -1,8 +1,8 @@
 import { FactoryProvider } from '@nestjs/common';
-import { MODULE_OPTIONS_TOKEN } from '../../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../../core/credentials-service.options';
+import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { AesGcmEncryptionProvider } from './aes-gcm-encryption.provider';
-import { EncryptionProvider } from './encryption.provider';
+import { EncryptionProvider } from '../core/encryption.provider';
 
 /** The host's own provider when it gives one, else AES-256-GCM with the configured key. */
 export const encryptionProvider: FactoryProvider<EncryptionProvider> = {

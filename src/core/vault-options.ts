@@ -1,6 +1,6 @@
-import type { Permission } from '../auth/permissions';
-import { CredentialTypesMode } from '../credential-types/credential-type';
-import { EncryptionProvider } from '../credentials/encryption/encryption.provider';
+import type { Permission } from './permissions';
+import { CredentialTypesMode } from './credential-types-mode';
+import { EncryptionProvider } from './encryption.provider';
 
 /** The asymmetric algorithms an external identity provider may sign with. */
 export const EXTERNAL_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;

@@ -1,5 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { CredentialsServiceOptions } from './credentials-service.options';
+import { CredentialsServiceOptions } from './vault-options';
 
 export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<CredentialsServiceOptions>({ moduleName: 'CredentialsService' })

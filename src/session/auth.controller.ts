@@ -13,15 +13,15 @@ import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
-import { CurrentPrincipal } from './current-principal.decorator';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { MeResponseDto, TokenPairResponseDto } from './dto/session-response.dto';
 import { SwitchWorkspaceDto } from './dto/switch-workspace.dto';
-import { JwtAuthGuard } from './jwt-auth.guard';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { LoginThrottleGuard } from './login-throttle.guard';
-import { Principal } from './principal';
+import { Principal } from '../core/principal';
 import { SessionService } from './session.service';
 
 @ApiTags('auth')

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { Principal } from '../auth/principal';
+import { Principal } from '../core/principal';
 
 /**
  * The workspace id of the verified token. Only the guard sets `request.user`, so a controller

@@ -5,8 +5,8 @@ import {
   KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { keyFingerprint } from '../../config/keyring';
-import { EncryptionContext, EncryptionProvider } from './encryption.provider';
+import { keyFingerprint } from '../config/keyring';
+import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
 
 const FORMAT = 'v1';
 const IV_BYTES = 12;

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import {
   ConfigurableModuleClass,
   MODULE_OPTIONS_TOKEN,
-} from './credentials-service.module-definition';
+} from './vault-options.module-definition';
 
 /** Holds only the options, globally, so each feature module can read them without a cycle. */
 @Global()

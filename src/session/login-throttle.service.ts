@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { normalizeEmail } from '../users/users.service';
 
 interface Window {

@@ -1,4 +1,4 @@
-import { Permission, PERMISSIONS, Role, ROLES } from '../permissions';
+import { Permission, PERMISSIONS, Role, ROLES } from '../../core/permissions';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class SessionUserDto {

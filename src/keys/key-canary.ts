@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
-import { EncryptionProvider } from './encryption.provider';
+import { EncryptionProvider } from '../core/encryption.provider';
+import { EncryptionKeyMismatchError } from '../core/errors';
 import { VaultMetaEntity } from './vault-meta.entity';
 
 const CANARY_KEY = 'encryption-canary';
@@ -7,10 +8,6 @@ const CANARY_PLAINTEXT = 'credential-vault key canary';
 /** A context no credential can have (credential ids are UUIDs), so the canary is never a row's. */
 const CANARY_CONTEXT = { workspaceId: '', credentialId: 'vault:key-canary' };
 
-/** The key in use cannot decrypt what the database holds: starting would serve broken data. */
-export class EncryptionKeyMismatchError extends Error {
-  override readonly name = 'EncryptionKeyMismatchError';
-}
 
 /** The stored canary, or undefined for a database that has none yet (or no schema yet). */
 export async function readKeyCanary(manager: EntityManager): Promise<string | undefined> {
