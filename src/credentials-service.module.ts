@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
 import { SessionModule } from './session/session.module';
-import { CredentialsCoreModule } from './core/vault-core.module';
+import { VaultCoreModule } from './core/vault-core.module';
 import { ASYNC_OPTIONS_TYPE, OPTIONS_TYPE } from './core/vault-options.module-definition';
 import { CredentialTypesModule } from './credential-types/credential-types.module';
 import { CredentialsModule } from './credentials/credentials.module';
@@ -26,13 +26,13 @@ import { WorkspaceModule } from './workspace/workspace.module';
 })
 export class CredentialsServiceModule {
   static forRoot(options: typeof OPTIONS_TYPE): DynamicModule {
-    return { module: CredentialsServiceModule, imports: [CredentialsCoreModule.forRoot(options)] };
+    return { module: CredentialsServiceModule, imports: [VaultCoreModule.forRoot(options)] };
   }
 
   static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
     return {
       module: CredentialsServiceModule,
-      imports: [CredentialsCoreModule.forRootAsync(options)],
+      imports: [VaultCoreModule.forRootAsync(options)],
     };
   }
 }

@@ -10,7 +10,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { ApiKeyEntity } from './api-key.entity';
 import { Permission } from '../core/permissions';
@@ -56,7 +56,7 @@ export class ApiKeysService {
   private readonly verified = new Map<string, CachedKey>();
 
   constructor(
-    @Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions,
+    @Inject(VAULT_OPTIONS) options: CredentialsServiceOptions,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
   ) {
     this.hmacKey =

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from '../config/config';
-import { CredentialsCoreModule } from '../core/vault-core.module';
+import { VaultCoreModule } from '../core/vault-core.module';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
 import { standaloneOptions } from '../standalone-options';
@@ -29,7 +29,7 @@ export class CliModule {
       imports: [
         preparedTypeOrmModule(database),
         // The identity commands use the same services, and so the same options, as the server.
-        CredentialsCoreModule.forRoot(standaloneOptions(config, database)),
+        VaultCoreModule.forRoot(standaloneOptions(config, database)),
         UsersModule,
         WorkspaceModule,
       ],

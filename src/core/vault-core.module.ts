@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import {
-  ConfigurableModuleClass,
-  MODULE_OPTIONS_TOKEN,
-} from './vault-options.module-definition';
+import { ConfigurableModuleClass, VAULT_OPTIONS } from './vault-options.module-definition';
+import { WorkspaceRemoval } from './workspace-removal';
 
-/** Holds only the options, globally, so each feature module can read them without a cycle. */
+/**
+ * The vault's global core: its options and the workspace-removal registry, so each feature
+ * module can read them without importing another feature.
+ */
 @Global()
-@Module({ providers: [], exports: [MODULE_OPTIONS_TOKEN] })
-export class CredentialsCoreModule extends ConfigurableModuleClass {}
+@Module({ providers: [WorkspaceRemoval], exports: [VAULT_OPTIONS, WorkspaceRemoval] })
+export class VaultCoreModule extends ConfigurableModuleClass {}

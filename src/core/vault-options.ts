@@ -1,6 +1,7 @@
 import type { Permission } from './permissions';
 import { CredentialTypesMode } from './credential-types-mode';
 import { EncryptionProvider } from './encryption.provider';
+import type { KeyringConfig } from './keyring-config';
 
 /** The asymmetric algorithms an external identity provider may sign with. */
 export const EXTERNAL_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
@@ -43,6 +44,17 @@ export interface CredentialsServiceOptions {
   encryptionKey?: Buffer;
   /** Your own `EncryptionProvider` (a KMS, an HSM) instead of the local AES-256-GCM key. */
   encryption?: EncryptionProvider;
+  /**
+   * Master keys that wrap a data key per workspace (the standalone server's key custody). When
+   * set, `encryptionKey` and `encryption` are not used, and the start-up checks that every
+   * master key the database refers to is present before anything is written.
+   */
+  keyring?: KeyringConfig;
+  /**
+   * Run the vault's migrations at start, right after the key check (the standalone server and
+   * CLI do). A host that runs `CREDENTIALS_MIGRATIONS` itself leaves this off.
+   */
+  migrate?: boolean;
   /** The HS256 secret that bearer tokens are signed and verified with (at least 32 bytes). */
   jwtSecret: Buffer;
   /** Lifetime of the access tokens that login issues, in seconds. Default 900 (15 minutes). */

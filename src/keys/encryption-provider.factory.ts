@@ -1,5 +1,5 @@
 import { FactoryProvider } from '@nestjs/common';
-import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { AesGcmEncryptionProvider } from './aes-gcm-encryption.provider';
 import { EncryptionProvider } from '../core/encryption.provider';
@@ -7,7 +7,7 @@ import { EncryptionProvider } from '../core/encryption.provider';
 /** The host's own provider when it gives one, else AES-256-GCM with the configured key. */
 export const encryptionProvider: FactoryProvider<EncryptionProvider> = {
   provide: EncryptionProvider,
-  inject: [MODULE_OPTIONS_TOKEN],
+  inject: [VAULT_OPTIONS],
   useFactory: (options: CredentialsServiceOptions) => {
     if (options.encryption) {
       return options.encryption;

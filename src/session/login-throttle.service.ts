@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { normalizeEmail } from '../users/users.service';
 
@@ -22,7 +22,7 @@ export class LoginThrottleService {
   private readonly maxPerAddress: number;
   private readonly windowMs: number;
 
-  constructor(@Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions) {
+  constructor(@Inject(VAULT_OPTIONS) options: CredentialsServiceOptions) {
     this.maxPerEmail = options.loginThrottle?.maxFailuresPerEmail ?? 5;
     this.maxPerAddress = options.loginThrottle?.maxFailuresPerAddress ?? 20;
     this.windowMs = (options.loginThrottle?.windowSeconds ?? 900) * 1000;

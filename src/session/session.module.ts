@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { UsersModule } from '../users/users.module';
 import { WorkspaceModule } from '../workspace/workspace.module';
@@ -17,7 +17,7 @@ import { SessionService } from './session.service';
   imports: [
     TypeOrmModule.forFeature([RefreshTokenEntity]),
     JwtModule.registerAsync({
-      inject: [MODULE_OPTIONS_TOKEN],
+      inject: [VAULT_OPTIONS],
       useFactory: (options: CredentialsServiceOptions) => ({
         secret: options.jwtSecret,
         signOptions: { algorithm: 'HS256' },

@@ -10,7 +10,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
-import { MODULE_OPTIONS_TOKEN } from '../core/vault-options.module-definition';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -42,7 +42,7 @@ export class SessionService {
   private readonly refreshTtl: number;
 
   constructor(
-    @Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions,
+    @Inject(VAULT_OPTIONS) options: CredentialsServiceOptions,
     @InjectRepository(RefreshTokenEntity)
     private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly jwt: JwtService,
