@@ -1,11 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigurableModuleClass, VAULT_OPTIONS } from './vault-options.module-definition';
-import { WorkspaceRemoval } from './workspace-removal';
+import { WorkspaceLifecycle } from './workspace-lifecycle';
 
 /**
  * The vault's global core: its options and the workspace-removal registry, so each feature
  * module can read them without importing another feature.
  */
 @Global()
-@Module({ providers: [WorkspaceRemoval], exports: [VAULT_OPTIONS, WorkspaceRemoval] })
+@Module({ providers: [WorkspaceLifecycle], exports: [VAULT_OPTIONS, WorkspaceLifecycle] })
 export class VaultCoreModule extends ConfigurableModuleClass {}

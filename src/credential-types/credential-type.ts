@@ -51,7 +51,6 @@ export interface CredentialTypeDefinition {
   allowExtraKeys?: boolean;
 }
 
-
 /** The same rule as `credentialName` in requests. */
 export const CREDENTIAL_TYPE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 

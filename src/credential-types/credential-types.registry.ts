@@ -4,10 +4,7 @@ import { PlainData } from '../core/plain-data';
 import { BUILT_IN_ALIASES, BUILT_IN_TYPES } from './catalogue/built-in-catalogue';
 import { credentialDataProblems } from './credential-data';
 import { describeFields } from './credential-fields';
-import {
-  CREDENTIAL_TYPE_NAME_PATTERN,
-  CredentialTypeDefinition,
-} from './credential-type';
+import { CREDENTIAL_TYPE_NAME_PATTERN, CredentialTypeDefinition } from './credential-type';
 import { CredentialTypesMode } from '../core/credential-types-mode';
 import { loadCustomTypesFile } from './custom-types-file';
 import { CredentialFieldDto } from './dto/credential-field.dto';

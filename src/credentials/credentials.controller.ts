@@ -11,7 +11,6 @@ import {
   Query,
   Res,
   UseGuards,
-  UsePipes,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -37,7 +36,6 @@ interface HeaderWriter {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UsePipes(validationPipe)
 @Controller('credentials')
 export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}
@@ -57,7 +55,7 @@ export class CredentialsController {
   @ApiErrorResponses(400, 403)
   async listCredentials(
     @CurrentWorkspace() workspaceId: string,
-    @Query() query: ListCredentialsQueryDto,
+    @Query(validationPipe) query: ListCredentialsQueryDto,
     @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialResponseDto[]> {
     const page = await this.credentials.list(workspaceId, query);
@@ -93,7 +91,10 @@ export class CredentialsController {
     return this.credentials.fields(workspaceId, id);
   }
 
-  /** Store a new credential; its secret fields are encrypted before they reach the database. */
+  /**
+   * Store a new credential; its secret fields are encrypted before they reach the database.
+   * (Bodies are validated by the service, which holds the rules for every caller.)
+   */
   @Post()
   @RequirePermissions('credentials:create')
   @ApiCreateCredentialBody()

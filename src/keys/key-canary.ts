@@ -8,7 +8,6 @@ const CANARY_PLAINTEXT = 'credential-vault key canary';
 /** A context no credential can have (credential ids are UUIDs), so the canary is never a row's. */
 const CANARY_CONTEXT = { workspaceId: '', credentialId: 'vault:key-canary' };
 
-
 /** The stored canary, or undefined for a database that has none yet (or no schema yet). */
 export async function readKeyCanary(manager: EntityManager): Promise<string | undefined> {
   const runner = manager.connection.createQueryRunner();

@@ -4,7 +4,7 @@ import { VaultMetaEntity } from './vault-meta.entity';
 import { MasterKeyProvider } from './master-key.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
-const ACTIVE_MASTER_KEY = 'master-key-active';
+export const ACTIVE_MASTER_KEY = 'master-key-active';
 /**
  * How long a process trusts its idea of a workspace's newest data-key version before asking the
  * database again, so that writes pick up `keys:rotate-data` from another process. The rotation

@@ -10,6 +10,7 @@ import { AuthModule } from '../auth/auth.module';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { LoginThrottleService } from './login-throttle.service';
 import { RefreshTokenEntity } from './refresh-token.entity';
+import { RefreshTokensRemoval } from './refresh-tokens-removal';
 import { SessionService } from './session.service';
 
 /** Sign-in, refresh, logout, workspace switching and password changes (`/auth/*`). */
@@ -28,6 +29,6 @@ import { SessionService } from './session.service';
     WorkspaceModule,
   ],
   controllers: [AuthController],
-  providers: [SessionService, LoginThrottleService, LoginThrottleGuard],
+  providers: [SessionService, LoginThrottleService, LoginThrottleGuard, RefreshTokensRemoval],
 })
 export class SessionModule {}

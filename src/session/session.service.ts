@@ -12,7 +12,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
-import { UserEntity } from '../users/user.entity';
+import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { Membership, WorkspaceService, workspaceNotFound } from '../workspace/workspace.service';
 import { LoginDto } from './dto/login.dto';

@@ -8,7 +8,7 @@ import {
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Permission, Role } from '../core/permissions';
 import { Principal } from '../core/principal';
-import { UserEntity } from '../users/user.entity';
+import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import {
   ApiKeyResponseDto,

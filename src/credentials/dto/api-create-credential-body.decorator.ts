@@ -1,6 +1,9 @@
 import { ApiBody } from '@nestjs/swagger';
 import { CreateCredentialDto } from './create-credential.dto';
-import { BUILT_IN_ALIASES, BUILT_IN_TYPES } from '../../credential-types/catalogue/built-in-catalogue';
+import {
+  BUILT_IN_ALIASES,
+  BUILT_IN_TYPES,
+} from '../../credential-types/catalogue/built-in-catalogue';
 import { CredentialTypeDefinition, isRequiredInput } from '../../credential-types/credential-type';
 
 /** The reference page's most used types, by the name clients send. */
