@@ -4,6 +4,8 @@ import { AppConfig } from '../config/config';
 import { CredentialsServiceModule } from '../credentials-service.module';
 import { typeOrmOn } from '../database/typeorm-on.module';
 import { standaloneOptions } from '../standalone-options';
+import { UsersModule } from '../users/users.module';
+import { WorkspaceModule } from '../workspace/workspace.module';
 import { BackupCommand } from './backup.command';
 import { ExportCommand } from './export.command';
 import { ImportCommand } from './import.command';
@@ -24,7 +26,13 @@ export class CliModule {
   static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
       module: CliModule,
-      imports: [typeOrmOn(dataSource), CredentialsServiceModule.forRoot(standaloneOptions(config))],
+      imports: [
+        typeOrmOn(dataSource),
+        CredentialsServiceModule.forRoot(standaloneOptions(config)),
+        // Already part of the vault; imported to reach their services.
+        UsersModule,
+        WorkspaceModule,
+      ],
       providers: [
         UserCreateCommand,
         KeysStatusCommand,
