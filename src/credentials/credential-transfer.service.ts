@@ -216,5 +216,8 @@ function idsOf(credentials: readonly TransferredCredential[]): string {
 /** Validation messages name fields and rules, never values. */
 function reasonOf(error: BadRequestException): string {
   const message = (error.getResponse() as { message?: unknown }).message;
-  return Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+  if (Array.isArray(message)) {
+    return message.join('; ');
+  }
+  return typeof message === 'string' ? message : error.message;
 }

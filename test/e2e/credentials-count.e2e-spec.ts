@@ -126,10 +126,7 @@ describe('X-Total-Count from the per-workspace counter', () => {
       updatedDate: now,
       plainDataJson: JSON.stringify({ openAIApiKey: ledger.add(secretValue()) }),
     }));
-    const sealed = await sealBundle(
-      [...(await transfer.exportAll(a)), ...fresh],
-      PASSPHRASE,
-    );
+    const sealed = await sealBundle([...(await transfer.exportAll(a)), ...fresh], PASSPHRASE);
     const { credentials } = await openBundle(sealed, PASSPHRASE);
     for (const id of exported) {
       await remove(a, id);

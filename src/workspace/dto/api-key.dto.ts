@@ -11,7 +11,7 @@ import {
   Length,
   Matches,
 } from 'class-validator';
-import { ApiKeyEntity } from '../../auth/api-key.entity';
+import type { ApiKeyEntity } from '../../auth/api-key.entity';
 import { CREDENTIAL_PERMISSIONS, Permission } from '../../core/permissions';
 
 export class CreateApiKeyDto {
