@@ -106,7 +106,8 @@ describe('npm run cli -- user:create', () => {
   /** Runs the CLI in-process with `input` on stdin; resolves to what it printed. */
   async function runCli(args: string[], input: string): Promise<{ out: string; error?: Error }> {
     const config = loadConfig({ DATA_DIR: dataDir });
-    const dataSource = new DataSource(dataSourceOptions(config));
+    // Opened before stdout is captured, which also lets the test reporter flush its lines first.
+    const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
     process.argv = ['node', 'cli', ...args];
     Object.defineProperty(process, 'stdin', { value: Readable.from([input]), configurable: true });
     const written: string[] = [];
