@@ -3,12 +3,13 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { CliModule } from './cli.module';
+import { StderrLogger } from './stderr-logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = new DataSource(dataSourceOptions(config));
   await CommandFactory.run(CliModule.forRoot(config, dataSource), {
-    logger: ['error', 'warn'],
+    logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
     errorHandler: (error) => {
       if ((error as { code?: string }).code === 'commander.helpDisplayed') {
         process.exit(0);
