@@ -138,6 +138,14 @@ export class KeyHierarchy {
     return result.affected ?? 0;
   }
 
+  /** Whether this process holds an unwrapped data key (or its version) of the workspace. */
+  holdsKeysOf(workspaceId: string): boolean {
+    return (
+      this.newest.has(workspaceId) ||
+      [...this.dataKeys.keys()].some((cacheKey) => cacheKey.endsWith(`:${workspaceId}`))
+    );
+  }
+
   /** Drops what this process cached about a workspace's keys. */
   forget(workspaceId: string): void {
     this.newest.delete(workspaceId);
