@@ -4,6 +4,7 @@ import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtok
 import { ApiKeysService } from './api-keys.service';
 import { ExternalIdpService } from './external-idp.service';
 import { JWT_STRATEGY } from './jwt.strategy';
+import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { Principal } from '../core/principal';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -26,12 +27,22 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly externalIdp: ExternalIdpService,
+    private readonly deleted: DeletedWorkspaces,
   ) {
     super();
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<BearerRequest>();
+    const allowed = await this.authenticate(context, request);
+    // Every way in names a workspace; a deleted one stays closed to all of them.
+    if (allowed && request.user && this.deleted.isKnownDeleted(request.user.workspaceId)) {
+      throw new UnauthorizedException('The workspace of this token was deleted');
+    }
+    return allowed;
+  }
+
+  private async authenticate(context: ExecutionContext, request: BearerRequest): Promise<boolean> {
     const token = bearerToken(request.headers.authorization);
     if (token !== undefined && ApiKeysService.isApiKey(token)) {
       request.user = await this.apiKeys.authenticate(token);

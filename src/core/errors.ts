@@ -7,3 +7,8 @@ export class ConfigError extends Error {
 export class EncryptionKeyMismatchError extends Error {
   override readonly name = 'EncryptionKeyMismatchError';
 }
+
+/** A write for a workspace that was deleted: its id can never hold data again. */
+export class WorkspaceDeletedError extends Error {
+  override readonly name = 'WorkspaceDeletedError';
+}

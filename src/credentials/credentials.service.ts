@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  GoneException,
   Inject,
   Injectable,
   NotFoundException,
@@ -13,6 +14,8 @@ import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
 import { validateInput } from '../common/validation';
+import { DeletedWorkspaces } from '../core/deleted-workspaces';
+import { WorkspaceDeletedError } from '../core/errors';
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
@@ -53,10 +56,11 @@ export class CredentialsService {
     @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
     // Hot reads skip entity hydration through find(); see CredentialsRepository.
     private readonly reads: CredentialsRepository,
+    private readonly deleted: DeletedWorkspaces,
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto = {}): Promise<CredentialPage> {
-    assertWorkspaceId(workspaceId);
+    this.assertWorkspaceId(workspaceId);
     const paged = query.page !== undefined || query.limit !== undefined;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     return this.reads.list(workspaceId, {
@@ -71,7 +75,7 @@ export class CredentialsService {
 
   /** Validates `input` with the API's rules and messages, whether it came over HTTP or not. */
   async create(workspaceId: string, input: CreateCredentialDto): Promise<CredentialResponseDto> {
-    assertWorkspaceId(workspaceId);
+    this.assertWorkspaceId(workspaceId);
     const dto = await validateInput(CreateCredentialDto, input);
     const id = dto.id ?? randomUUID();
     const plainData = withoutRedactedValues(dto.plainDataObj);
@@ -83,10 +87,7 @@ export class CredentialsService {
       workspaceId,
       name: dto.name,
       credentialName: dto.credentialName,
-      encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), {
-        workspaceId,
-        credentialId: id,
-      }),
+      encryptedData: await this.encryptFor(plainData, { workspaceId, credentialId: id }),
       createdDate: now,
       updatedDate: now,
       version: 1,
@@ -115,7 +116,7 @@ export class CredentialsService {
     id: string,
     input: UpdateCredentialDto,
   ): Promise<CredentialResponseDto> {
-    assertWorkspaceId(workspaceId);
+    this.assertWorkspaceId(workspaceId);
     const dto = await validateInput(UpdateCredentialDto, input);
     if (dto.name === undefined && dto.plainDataObj === undefined) {
       throw new BadRequestException('Nothing to update: send name and/or plainDataObj');
@@ -181,7 +182,7 @@ export class CredentialsService {
       const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
       assertStorable(merged);
       this.types.assertValid(row.credentialName, merged);
-      encryptedData = await this.encryption.encrypt(JSON.stringify(merged), contextOf(row));
+      encryptedData = await this.encryptFor(merged, contextOf(row));
     }
     return {
       ...row,
@@ -199,18 +200,31 @@ export class CredentialsService {
     ) as PlainData;
   }
 
+  /** The id's rules, and a deleted workspace stays deleted (410 for in-process callers). */
+  private assertWorkspaceId(workspaceId: string): void {
+    if (!isWorkspaceId(workspaceId)) {
+      throw new BadRequestException(WORKSPACE_ID_RULE);
+    }
+    if (this.deleted.isKnownDeleted(workspaceId)) {
+      throw workspaceGone(workspaceId);
+    }
+  }
+
+  /** Encrypts for a row; a workspace another process deleted is refused like a known one. */
+  private async encryptFor(plainData: PlainData, context: EncryptionContext): Promise<string> {
+    try {
+      return await this.encryption.encrypt(JSON.stringify(plainData), context);
+    } catch (error) {
+      throw error instanceof WorkspaceDeletedError ? workspaceGone(context.workspaceId) : error;
+    }
+  }
+
   private async findOwned(workspaceId: string, id: string): Promise<CredentialEntity> {
     const row = isUUID(id) ? await this.reads.findOne(workspaceId, id.toLowerCase()) : null;
     if (!row) {
       throw credentialNotFound(id);
     }
     return row;
-  }
-}
-
-function assertWorkspaceId(workspaceId: string): void {
-  if (!isWorkspaceId(workspaceId)) {
-    throw new BadRequestException(WORKSPACE_ID_RULE);
   }
 }
 
@@ -224,6 +238,10 @@ function assertStorable(plainData: PlainData): void {
   if (problems.length > 0) {
     throw new BadRequestException(problems);
   }
+}
+
+function workspaceGone(workspaceId: string): GoneException {
+  return new GoneException(`Workspace ${workspaceId} was deleted`);
 }
 
 /** Malformed ids are echoed only as "not found": the path may hold anything a client pasted. */

@@ -5,11 +5,13 @@ import { VaultMetaEntity } from '../keys/vault-meta.entity';
 import { WorkspaceDataKeyEntity } from '../keys/workspace-data-key.entity';
 import { UserEntity } from '../users/user.entity';
 import { WorkspaceMemberEntity } from '../workspace/workspace-member.entity';
+import { WorkspaceTombstoneEntity } from '../workspace/workspace-tombstone.entity';
 import { WorkspaceEntity } from '../workspace/workspace.entity';
 import { CreateCredentials1764201600000 } from './migrations/1764201600000-create-credentials';
 import { CreateWorkspaceDataKeys1764288000000 } from './migrations/1764288000000-create-workspace-data-keys';
 import { CreateIdentity1764374400000 } from './migrations/1764374400000-create-identity';
 import { CreateCredentialCounts1764460800000 } from './migrations/1764460800000-create-credential-counts';
+import { CreateWorkspaceTombstones1764547200000 } from './migrations/1764547200000-create-workspace-tombstones';
 
 /** The entities a host's DataSource must hold (or load with `autoLoadEntities`). */
 export const CREDENTIALS_ENTITIES = [
@@ -19,6 +21,7 @@ export const CREDENTIALS_ENTITIES = [
   UserEntity,
   WorkspaceEntity,
   WorkspaceMemberEntity,
+  WorkspaceTombstoneEntity,
   RefreshTokenEntity,
   ApiKeyEntity,
 ];
@@ -29,4 +32,5 @@ export const CREDENTIALS_MIGRATIONS = [
   CreateWorkspaceDataKeys1764288000000,
   CreateIdentity1764374400000,
   CreateCredentialCounts1764460800000,
+  CreateWorkspaceTombstones1764547200000,
 ];

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
+import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { ConfigError } from '../core/errors';
 import type { KeyringConfig } from '../core/keyring-config';
 import { CredentialsServiceOptions } from '../core/vault-options';
@@ -23,9 +24,10 @@ export async function startKeyCustody(
   options: CredentialsServiceOptions,
   dataSource: DataSource,
   ciphertexts: CredentialCiphertexts,
+  deleted: DeletedWorkspaces,
 ): Promise<KeyCustody> {
   if (options.keyring) {
-    return openKeyring(options.keyring, options.migrate === true, dataSource, ciphertexts);
+    return openKeyring(options.keyring, options.migrate === true, dataSource, ciphertexts, deleted);
   }
   const encryption = options.encryption ?? singleKeyProvider(options.encryptionKey);
   if (options.migrate) {
@@ -50,6 +52,7 @@ async function openKeyring(
   migrate: boolean,
   dataSource: DataSource,
   ciphertexts: CredentialCiphertexts,
+  deleted: DeletedWorkspaces,
 ): Promise<KeyCustody> {
   const references = await readKeyReferences(dataSource, ciphertexts);
   const databaseName = String(dataSource.options.database ?? dataSource.options.type);
@@ -57,7 +60,9 @@ async function openKeyring(
   const masterKeys = opened.provider;
   try {
     const listed = await assertMasterKeysPresent(masterKeys, references, opened.source);
-    const hierarchy = new KeyHierarchy(dataSource, masterKeys);
+    const hierarchy = new KeyHierarchy(dataSource, masterKeys, undefined, (workspaceId) =>
+      deleted.isDeleted(workspaceId),
+    );
     const encryption = new KeyHierarchyEncryptionProvider(hierarchy);
     if (references.canary !== undefined) {
       await verifyKeyCanary(encryption, references.canary);

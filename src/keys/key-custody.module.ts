@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
+import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { EncryptionProvider } from '../core/encryption.provider';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
@@ -28,12 +29,13 @@ export class KeyCustodyModule {
       providers: [
         {
           provide: KeyCustody,
-          inject: [VAULT_OPTIONS, DataSource, CredentialCiphertexts],
+          inject: [VAULT_OPTIONS, DataSource, CredentialCiphertexts, DeletedWorkspaces],
           useFactory: (
             options: CredentialsServiceOptions,
             dataSource: DataSource,
             ciphertexts: CredentialCiphertexts,
-          ) => startKeyCustody(options, dataSource, ciphertexts),
+            deleted: DeletedWorkspaces,
+          ) => startKeyCustody(options, dataSource, ciphertexts, deleted),
         },
         {
           provide: EncryptionProvider,

@@ -1,6 +1,7 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { VaultMetaEntity } from './vault-meta.entity';
+import { WorkspaceDeletedError } from '../core/errors';
 import { MasterKeyProvider } from './master-key.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
@@ -32,6 +33,9 @@ export class KeyHierarchy {
     readonly dataSource: DataSource,
     readonly masterKeys: MasterKeyProvider,
     private readonly currentVersionTtlMs = CURRENT_VERSION_TTL_MS,
+    /** Whether a workspace was deleted: it must never get a data key again. */
+    private readonly isDeleted: (workspaceId: string) => Promise<boolean> = () =>
+      Promise.resolve(false),
   ) {
     this.rows = dataSource.getRepository(WorkspaceDataKeyEntity);
     this.meta = dataSource.getRepository(VaultMetaEntity);
@@ -77,6 +81,9 @@ export class KeyHierarchy {
    * another process adds the same version first, theirs is kept and used.
    */
   async createVersion(workspaceId: string, version?: number): Promise<number> {
+    if (await this.isDeleted(workspaceId)) {
+      throw new WorkspaceDeletedError(`Workspace ${workspaceId} was deleted`);
+    }
     const next = version ?? ((await this.latestVersion(workspaceId)) ?? 0) + 1;
     const masterKeyId = await this.activeMasterKeyId();
     const raw = randomBytes(32);

@@ -14,6 +14,7 @@ import { WorkspaceLifecycle } from '../core/workspace-lifecycle';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { WorkspaceMemberEntity } from './workspace-member.entity';
+import { WorkspaceTombstones } from './workspace-tombstones';
 import { WorkspaceEntity } from './workspace.entity';
 
 export interface Membership {
@@ -39,6 +40,7 @@ export class WorkspaceService {
     private readonly members: Repository<WorkspaceMemberEntity>,
     private readonly users: UsersService,
     private readonly lifecycle: WorkspaceLifecycle,
+    private readonly tombstones: WorkspaceTombstones,
   ) {}
 
   /** A new workspace with `ownerId` as its owner; pass a manager to join a transaction. */
@@ -122,14 +124,17 @@ export class WorkspaceService {
   /**
    * Deletes the workspace with its credentials, members, API keys and sessions, atomically, and
    * destroys its data keys (crypto-shredding: a backup of its rows can no longer be decrypted).
-   * Each module deletes its own rows (`WorkspaceLifecycle`); then every cache forgets it.
+   * Each module deletes its own rows (`WorkspaceLifecycle`); a tombstone keeps the id from ever
+   * being used again, and every cache forgets it.
    */
   async remove(workspaceId: string): Promise<void> {
     await this.workspaces.manager.transaction(async (em) => {
       await this.lifecycle.removeRows(workspaceId, em);
       await em.delete(WorkspaceMemberEntity, { workspaceId });
       await em.delete(WorkspaceEntity, { id: workspaceId });
+      await this.tombstones.bury(workspaceId, em);
     });
+    this.tombstones.buried(workspaceId);
     this.lifecycle.removed(workspaceId);
   }
 
