@@ -43,10 +43,10 @@ describe('Deleted workspaces stay deleted', () => {
     expect(messageOf(refused)).toBe('The workspace of this token was deleted');
     const keys = t.app.get(KeyCustody).opened.hierarchy;
     expect(await keys.latestVersion(workspaceId)).toBeUndefined();
-    const rows = await t.app
+    const rows: { n: number }[] = await t.app
       .get(DataSource)
       .query('SELECT COUNT(*) AS n FROM credential WHERE workspaceId = ?', [workspaceId]);
-    expect(Number((rows as { n: number }[])[0].n)).toBe(0);
+    expect(Number(rows[0].n)).toBe(0);
   });
 
   it('refuses a token minted for the workspace afterwards, and in-process writes (410)', async () => {
