@@ -4,6 +4,8 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { openDatabase } from './database/open-database';
+import { useBoundedJsonParser } from './http/bounded-json-parser';
+import { answerRouterError } from './http/pathless-errors';
 import { setUpOpenApi } from './openapi';
 import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
@@ -24,10 +26,11 @@ export async function createServer(
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, database),
-      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerRouterError }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);
+    useBoundedJsonParser(app, BODY_LIMIT_BYTES);
     app.enableShutdownHooks();
     setUpOpenApi(app);
     await app.init();

@@ -15,6 +15,7 @@ import { CredentialsServiceOptions } from '../core/credentials-service.options';
 import { ApiKeyEntity } from './api-key.entity';
 import { Permission } from './permissions';
 import { Principal } from './principal';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from './workspace-id';
 
 /** Every API key starts with this, so secret scanners can recognise a leaked one. */
 export const API_KEY_PREFIX = 'cvk_';
@@ -123,6 +124,9 @@ export class ApiKeysService {
       const row = await this.keys.findOneBy({ keyHash });
       if (!row) {
         throw new UnauthorizedException('Invalid API key (unknown or revoked)');
+      }
+      if (!isWorkspaceId(row.workspaceId)) {
+        throw new UnauthorizedException(`API key's workspace id must be ${WORKSPACE_ID_RULE}`);
       }
       this.touch(row.id, now);
       cached = {

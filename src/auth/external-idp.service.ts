@@ -17,6 +17,7 @@ import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definit
 import { CredentialsServiceOptions, ExternalIdpOptions } from '../core/credentials-service.options';
 import { isPermission, Permission } from './permissions';
 import { isClaimString, Principal } from './principal';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from './workspace-id';
 
 /** Tolerated clock difference with the provider, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -81,6 +82,11 @@ export class ExternalIdpService {
     const workspaceId = payload[idp.workspaceClaim];
     if (!isClaimString(workspaceId)) {
       throw new UnauthorizedException(`Token has no ${idp.workspaceClaim} claim`);
+    }
+    if (!isWorkspaceId(workspaceId)) {
+      throw new UnauthorizedException(
+        `Token ${idp.workspaceClaim} claim must be ${WORKSPACE_ID_RULE}`,
+      );
     }
     if (!isClaimString(payload.sub)) {
       throw new UnauthorizedException('Token has no sub (user id) claim');

@@ -9,23 +9,29 @@ import { LoginThrottleService } from './login-throttle.service';
 
 interface LoginRequest {
   ip: string;
-  body?: { email?: unknown };
+  body?: { email?: unknown; password?: unknown };
 }
 
 interface HeaderWriter {
   header(name: string, value: string): unknown;
 }
 
-/** Refuses a login with 429 and `Retry-After` while its email or address is locked out. */
+/**
+ * Counts a login attempt before anything checks its password, and refuses it with 429 and
+ * `Retry-After` when its email's or address's budget is spent. A body without an email and a
+ * password string is left to validation (a 400 that checks no password and costs no attempt).
+ */
 @Injectable()
 export class LoginThrottleGuard implements CanActivate {
   constructor(private readonly throttle: LoginThrottleService) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<LoginRequest>();
-    const email = typeof request.body?.email === 'string' ? request.body.email : undefined;
-    const wait = this.throttle.retryAfter(email, request.ip);
+    const { body, ip } = http.getRequest<LoginRequest>();
+    if (typeof body?.email !== 'string' || typeof body.password !== 'string') {
+      return true;
+    }
+    const wait = await this.throttle.attempt(body.email, ip);
     if (wait > 0) {
       http.getResponse<HeaderWriter>().header('Retry-After', String(wait));
       throw new HttpException(

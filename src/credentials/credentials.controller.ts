@@ -11,6 +11,7 @@ import {
   Query,
   Res,
   UseGuards,
+  UseInterceptors,
   UsePipes,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
@@ -28,6 +29,8 @@ import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
+import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
+import { StorageErrorsInterceptor } from '../storage/storage-errors.interceptor';
 
 /** What Express's and Fastify's responses both offer, so the controller needs neither. */
 interface HeaderWriter {
@@ -38,6 +41,7 @@ interface HeaderWriter {
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
 @UsePipes(validationPipe)
+@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('credentials')
 export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}

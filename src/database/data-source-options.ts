@@ -1,6 +1,7 @@
 import * as sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/config';
+import { redactQueryErrors } from './redacted-query-errors';
 import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './schema';
 
 /**
@@ -15,6 +16,7 @@ const quietSqlite3 = Object.create(sqlite3, {
 
 /** SQLite in WAL mode: readers never wait for the writer, and one file plus its WAL is the state. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  redactQueryErrors();
   return {
     type: 'sqlite',
     driver: quietSqlite3,

@@ -19,6 +19,7 @@ import { MasterKeyProvider } from '../keys/master-key.provider';
 import { recordMasterKeySeen } from '../keys/master-key-rotation';
 import { openMasterKeyProvider } from '../keys/open-master-key-provider';
 import { dataSourceOptions } from './data-source-options';
+import { makeDataFilesPrivate } from './private-data-files';
 
 export interface OpenDatabase {
   readonly dataSource: DataSource;
@@ -37,6 +38,7 @@ export interface OpenDatabase {
  */
 export async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
   const isNewFile = !existsSync(config.sqlitePath);
+  makeDataFilesPrivate(config.sqlitePath);
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
   let masterKeys: MasterKeyProvider | undefined;

@@ -13,6 +13,7 @@ import {
 } from 'class-validator';
 import { ApiKeyEntity } from '../../auth/api-key.entity';
 import { CREDENTIAL_PERMISSIONS, Permission } from '../../auth/permissions';
+import { IsDisplayText } from '../../common/is-display-text.decorator';
 
 export class CreateApiKeyDto {
   /**
@@ -22,6 +23,7 @@ export class CreateApiKeyDto {
   @IsString()
   @Length(1, 255)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @IsDisplayText()
   name!: string;
 
   /** What the key may do with the workspace's credentials. */

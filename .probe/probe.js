@@ -1,0 +1,25 @@
+const { loadConfig } = require('/work/wt-14/dist/config/config');
+const { createServer } = require('/work/wt-14/dist/server');
+const { JwtService } = require('@nestjs/jwt');
+const fs = require('fs'), os=require('os'), path=require('path');
+(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'p14-'));
+  const config = loadConfig({ DATA_DIR: dir });
+  const app = await createServer(config, { logger: ['error','warn'] });
+  await app.listen(0, '127.0.0.1');
+  const base = await app.getUrl();
+  const tok = new JwtService().sign({ sub: 'u', workspaceId: 'ws-1' }, { secret: config.jwtSecret, algorithm: 'HS256', expiresIn: 600 });
+  const H = { authorization: `Bearer ${tok}`, 'content-type': 'application/json' };
+  const show = async (label, url, init) => { const r = await fetch(base + url, init); console.log(label, r.status, (await r.text()).slice(0, 200)); };
+  await show('404', '/api/v1/nope/secretXYZ?x=1', { headers: H });
+  await show('414', '/api/v1/credentials/' + 'a'.repeat(600), { headers: H });
+  await show('deep', '/api/v1/auth/login', { method: 'POST', headers: H, body: '['.repeat(10000) + ']'.repeat(10000) });
+  await show('page', '/api/v1/credentials?page=99999999999999999999', { headers: H });
+  await show('pagehex', '/api/v1/credentials?page=0x10', { headers: H });
+  await show('name', '/api/v1/credentials', { method: 'POST', headers: H, body: JSON.stringify({ name: 'a\u0000b', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-x' } }) });
+  await show('surr', '/api/v1/credentials', { method: 'POST', headers: H, body: '{"name":"a\\ud800","credentialName":"openAIApi","plainDataObj":{"openAIApiKey":"sk-x"}}' });
+  await show('proto', '/api/v1/credentials', { method: 'POST', headers: H, body: '{"__proto__":{"a":1}}' });
+  const big = '{' + Array.from({length: 20000}, (_, i) => `"k${i}":1`).join(',') + '}';
+  let t = process.cpuUsage(); await show('20k', '/api/v1/auth/login', { method: 'POST', headers: H, body: big }); console.log('cpu ms', process.cpuUsage(t).user/1000);
+  await app.close();
+})();
