@@ -7,6 +7,9 @@ import {
 } from '@nestjs/common';
 import { LoginThrottleService } from './login-throttle.service';
 
+/** The longest email LoginDto accepts (RFC 5321's 320 characters). */
+const MAX_EMAIL_LENGTH = 320;
+
 interface LoginRequest {
   ip: string;
   body?: { email?: unknown; password?: unknown };
@@ -28,7 +31,12 @@ export class LoginThrottleGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const { body, ip } = http.getRequest<LoginRequest>();
-    if (typeof body?.email !== 'string' || typeof body.password !== 'string') {
+    // Validation refuses these anyway; an over-long email must not become a key of the store.
+    if (
+      typeof body?.email !== 'string' ||
+      typeof body.password !== 'string' ||
+      body.email.length > MAX_EMAIL_LENGTH
+    ) {
       return true;
     }
     const wait = await this.throttle.attempt(body.email, ip);

@@ -9,8 +9,14 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /** Something that shows: not whitespace, not a format character (zero-width space, joiner...). */
 const VISIBLE = /[^\s\p{Cf}\p{Cc}]/u;
 
+/** Longer text is left to `@Length` (which refuses it): no need to scan a megabyte of it. */
+const SCANNED_LENGTH = 4096;
+
 /** What is wrong with a display name, or undefined when it is fine. */
 export function displayTextProblem(value: string): string | undefined {
+  if (value.length > SCANNED_LENGTH) {
+    return undefined;
+  }
   if (LONE_SURROGATE.test(value)) {
     return 'must be well-formed Unicode (it holds an unpaired surrogate)';
   }

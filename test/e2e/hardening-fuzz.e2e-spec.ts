@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { displayTextProblem } from '../../src/common/is-display-text.decorator';
 import { CREDENTIAL_RESPONSE_KEYS } from './factories';
+import { bodyOf } from './identity';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
 /** Each property runs until this time is up (or its runs are done); the whole file stays under a minute. */
@@ -133,12 +134,13 @@ describe('Hardening: property-based fuzzing of the API', () => {
     removeDir(t.dataDir);
   });
 
-  const send = (method: 'post' | 'put' | 'patch', path: string, body: unknown) =>
-    request(t.http())
-      [method](`/api/v1${path}`)
+  const send = (method: 'post' | 'put' | 'patch', path: string, body: unknown) => {
+    const agent = request(t.http());
+    return agent[method](`/api/v1${path}`)
       .set('Authorization', `Bearer ${token}`)
       .set('Content-Type', 'application/json')
       .send(JSON.stringify(body) ?? 'null');
+  };
 
   it('POST /credentials: never a 5xx; a 2xx only for a valid body, echoing it', async () => {
     await fc.assert(
@@ -149,7 +151,7 @@ describe('Hardening: property-based fuzzing of the API', () => {
         if (response.status < 300) {
           expect(isValidCreate(body)).toBe(true);
           expectCredentialShape(response.body as Record<string, unknown>);
-          expect(response.body.name).toBe((body as { name: string }).name);
+          expect(bodyOf(response).name).toBe((body as { name: string }).name);
         }
       }),
       SETTINGS,
@@ -159,7 +161,7 @@ describe('Hardening: property-based fuzzing of the API', () => {
   it('PUT and PATCH /credentials/:id: never a 5xx; a 2xx keeps the response schema', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('put', 'patch') as fc.Arbitrary<'put' | 'patch'>,
+        fc.constantFrom<'put' | 'patch'>('put', 'patch'),
         credentialBody,
         async (method, body) => {
           const response = await send(method, `/credentials/${existingId}`, body);

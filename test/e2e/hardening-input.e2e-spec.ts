@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { MAX_JSON_DEPTH, MAX_JSON_MEMBERS } from '../../src/http/json-shape-limits';
 import { createCredentialBody } from './factories';
+import { bodyOf, messageOf } from './identity';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
 /** Hostile but small inputs: each is a clear 4xx, fast, and never echoes what it was sent. */
@@ -37,7 +38,7 @@ describe('Hardening: inputs', () => {
       const response = await post(path, body, path !== '/auth/login');
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       expect(response.status).toBe(400);
-      expect(response.body.message).toBe(
+      expect(messageOf(response)).toBe(
         `Request body has more than ${MAX_JSON_MEMBERS} keys and array elements`,
       );
       // Before the bound: 16.5 s on login; generous for a shared machine.
@@ -58,7 +59,7 @@ describe('Hardening: inputs', () => {
       for (const path of ['/auth/login', '/credentials']) {
         const response = await post(path, body, path !== '/auth/login');
         expect(response.status).toBe(400);
-        expect(response.body.message).toBe(
+        expect(messageOf(response)).toBe(
           `Request body is nested deeper than ${MAX_JSON_DEPTH} levels`,
         );
       }
@@ -85,7 +86,7 @@ describe('Hardening: inputs', () => {
     ]) {
       const response = await get(`/credentials?${query}`);
       expect({ query, status: response.status }).toEqual({ query, status: 400 });
-      expect(JSON.stringify(response.body.message)).toMatch(/page|limit/);
+      expect(JSON.stringify(messageOf(response))).toMatch(/page|limit/);
     }
     expect((await get('/credentials?page=1000000&limit=1000')).status).toBe(200);
     expect((await get('/credentials?page=010&limit=5')).status).toBe(200);
@@ -103,13 +104,13 @@ describe('Hardening: inputs', () => {
     for (const [name, message] of cases) {
       const response = await post('/credentials', JSON.stringify(createCredentialBody({ name })));
       expect({ name, status: response.status }).toEqual({ name, status: 400 });
-      expect(JSON.stringify(response.body.message)).toMatch(message);
+      expect(JSON.stringify(messageOf(response))).toMatch(message);
     }
     // Every script, emoji sequences with zero-width joiners, and a lone pair all stay valid.
     for (const name of ['Prod 🔑', '👩‍💻 team', 'مفتاح', 'キー', 'a\u200db']) {
       const response = await post('/credentials', JSON.stringify(createCredentialBody({ name })));
       expect({ name, status: response.status }).toEqual({ name, status: 201 });
-      expect(response.body.name).toBe(name);
+      expect(bodyOf(response).name).toBe(name);
     }
   });
 
@@ -125,7 +126,7 @@ describe('Hardening: inputs', () => {
     const tooLong = await get(`/credentials/${secret}${'x'.repeat(200)}`);
     expect(tooLong.status).toBe(414);
     expect(JSON.stringify(tooLong.body)).not.toContain(secret);
-    expect(tooLong.body.error).toBe('URI Too Long');
+    expect(bodyOf(tooLong).error).toBe('URI Too Long');
     const badUrl = await get(`/credentials/${secret}%zz`);
     expect(badUrl.status).toBe(400);
     expect(JSON.stringify(badUrl.body)).not.toContain(secret);
@@ -138,7 +139,7 @@ describe('Hardening: inputs', () => {
         .get('/api/v1/credentials')
         .set('Authorization', `Bearer ${t.tokenFor({ workspaceId })}`);
       expect({ workspaceId, status: response.status }).toEqual({ workspaceId, status: 401 });
-      expect(response.body.message).toMatch(/workspaceId claim must be 1 to 64 characters/);
+      expect(messageOf(response)).toMatch(/workspaceId claim must be 1 to 64 characters/);
     }
     for (const workspaceId of [randomUUID(), 'my-team', 'ws-1', 'A.b_c-9', 'x'.repeat(64)]) {
       const response = await request(t.http())

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createCredentialBody, secretValue } from './factories';
+import { bodyOf } from './identity';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
 /** A 6 MiB tmpfs of our own, so the disk can really fill up; needs root (CAP_SYS_ADMIN). */
@@ -105,11 +106,15 @@ describe('Hardening: a full disk', () => {
         .get('/api/v1/credentials')
         .set('Authorization', `Bearer ${token()}`);
       expect(list.status).toBe(200);
-      expect(list.body.map((c: { name: string }) => c.name)).not.toContain(refusedNames[0]);
+      expect(bodyOf<Array<{ name: string }>>(list).map((c) => c.name)).not.toContain(
+        refusedNames[0],
+      );
 
       const unhealthy = await request(t.http()).get('/api/v1/health');
       expect(unhealthy.status).toBe(503);
-      expect(unhealthy.body.error?.storage?.status).toBe('down');
+      expect(
+        bodyOf<{ error?: { storage?: { status: string } } }>(unhealthy).error?.storage?.status,
+      ).toBe('down');
 
       rmSync(filler);
       let healthy = unhealthy;
