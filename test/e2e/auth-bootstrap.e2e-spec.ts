@@ -37,7 +37,7 @@ describe('First start: ADMIN_EMAIL + ADMIN_PASSWORD', () => {
       expect(users).toHaveLength(1);
       expect(users[0].email).toBe(email.toLowerCase());
       expect(Boolean(users[0].isInstanceAdmin)).toBe(true);
-      expect(users[0].passwordHash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+      expect(users[0].passwordHash).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$/);
       expect(users[0].passwordHash).not.toContain(password);
       const memberships: { role: string; name: string }[] = await first.app
         .get(DataSource)
