@@ -47,6 +47,11 @@ module.exports = {
       'Sealed bundles on top of the credentials module.',
     ),
     floor('health', ['core', 'common'], 'Health checks.'),
+    floor(
+      'http',
+      ['core', 'common'],
+      "The standalone server's HTTP edge: body parsing, router errors.",
+    ),
     {
       name: 'nothing-imports-the-top',
       comment:

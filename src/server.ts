@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
-import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './database/data-source-options';
+import { createDataSource } from './database/data-source-options';
+import { useBoundedJsonParser } from './http/bounded-json-parser';
+import { answerRouterError } from './http/pathless-errors';
 import { setUpOpenApi } from './openapi';
 import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
@@ -21,14 +22,15 @@ export async function createServer(
   config: AppConfig,
   options: ServerOptions = {},
 ): Promise<NestFastifyApplication> {
-  const dataSource = new DataSource(dataSourceOptions(config));
+  const dataSource = createDataSource(config);
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, dataSource),
-      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerRouterError }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);
+    useBoundedJsonParser(app, BODY_LIMIT_BYTES);
     app.enableShutdownHooks();
     setUpOpenApi(app);
     await app.init();

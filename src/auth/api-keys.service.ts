@@ -17,6 +17,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { Permission } from '../core/permissions';
 import { Principal } from '../core/principal';
 import { WorkspaceLifecycle, WorkspaceParticipant } from '../core/workspace-lifecycle';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 
 /** Every API key starts with this, so secret scanners can recognise a leaked one. */
 export const API_KEY_PREFIX = 'cvk_';
@@ -144,6 +145,9 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
       const row = await this.keys.findOneBy({ keyHash });
       if (!row) {
         throw new UnauthorizedException('Invalid API key (unknown or revoked)');
+      }
+      if (!isWorkspaceId(row.workspaceId)) {
+        throw new UnauthorizedException(`API key's workspace id must be ${WORKSPACE_ID_RULE}`);
       }
       this.touch(row.id, now);
       cached = {

@@ -17,6 +17,7 @@ import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions, ExternalIdpOptions } from '../core/vault-options';
 import { isPermission, Permission } from '../core/permissions';
 import { isClaimString, Principal } from '../core/principal';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 
 /** Tolerated clock difference with the provider, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -81,6 +82,11 @@ export class ExternalIdpService {
     const workspaceId = payload[idp.workspaceClaim];
     if (!isClaimString(workspaceId)) {
       throw new UnauthorizedException(`Token has no ${idp.workspaceClaim} claim`);
+    }
+    if (!isWorkspaceId(workspaceId)) {
+      throw new UnauthorizedException(
+        `Token ${idp.workspaceClaim} claim must be ${WORKSPACE_ID_RULE}`,
+      );
     }
     if (!isClaimString(payload.sub)) {
       throw new UnauthorizedException('Token has no sub (user id) claim');

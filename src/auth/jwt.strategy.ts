@@ -6,6 +6,7 @@ import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { CREDENTIAL_PERMISSIONS, isPermission, Permission } from '../core/permissions';
 import { isClaimString, Principal } from '../core/principal';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 
 /** Passport's strategy registry is global to the process, so the name is ours alone. */
 export const JWT_STRATEGY = 'credentials-jwt';
@@ -38,6 +39,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
   validate(claims: TokenClaims): Principal {
     if (!isClaimString(claims.workspaceId)) {
       throw new UnauthorizedException('Token has no workspaceId claim');
+    }
+    if (!isWorkspaceId(claims.workspaceId)) {
+      throw new UnauthorizedException(`Token workspaceId claim must be ${WORKSPACE_ID_RULE}`);
     }
     if (!isClaimString(claims.sub)) {
       throw new UnauthorizedException('Token has no sub (user id) claim');

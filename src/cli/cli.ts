@@ -1,13 +1,12 @@
 import { CommandFactory } from 'nest-commander';
-import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { createDataSource } from '../database/data-source-options';
 import { CliModule } from './cli.module';
 import { StderrLogger } from './stderr-logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const dataSource = new DataSource(dataSourceOptions(config));
+  const dataSource = createDataSource(config);
   await CommandFactory.run(CliModule.forRoot(config, dataSource), {
     logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
     errorHandler: (error) => {

@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
 import { isPermission, PERMISSIONS } from '../core/permissions';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { loadConfig } from '../config/config';
 
 const USAGE =
@@ -45,6 +46,9 @@ function main(): void {
   if (values.help || !values.workspace) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(values.help ? 0 : 2);
+  }
+  if (!isWorkspaceId(values.workspace)) {
+    throw new Error(`--workspace must be ${WORKSPACE_ID_RULE}`);
   }
   const permissions = values.permissions ? parsePermissions(values.permissions) : undefined;
   const config = loadConfig();

@@ -11,6 +11,7 @@ import {
   Query,
   Res,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -27,6 +28,8 @@ import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
+import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
+import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 
 /** What Express's and Fastify's responses both offer, so the controller needs neither. */
 interface HeaderWriter {
@@ -36,6 +39,7 @@ interface HeaderWriter {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
+@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('credentials')
 export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}

@@ -203,7 +203,7 @@ export class CredentialsService {
   /** The id's rules, and a deleted workspace stays deleted (410 for in-process callers). */
   private assertWorkspaceId(workspaceId: string): void {
     if (!isWorkspaceId(workspaceId)) {
-      throw new BadRequestException(WORKSPACE_ID_RULE);
+      throw new BadRequestException(`workspaceId must be ${WORKSPACE_ID_RULE}`);
     }
     if (this.deleted.isKnownDeleted(workspaceId)) {
       throw workspaceGone(workspaceId);

@@ -1,6 +1,8 @@
 import * as sqlite3 from 'sqlite3';
-import { DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/config';
+import { makeDataFilesPrivate } from './private-data-files';
+import { redactQueryErrors } from './redacted-query-errors';
 import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './schema';
 
 /**
@@ -15,6 +17,7 @@ const quietSqlite3 = Object.create(sqlite3, {
 
 /** SQLite in WAL mode: readers never wait for the writer, and one file plus its WAL is the state. */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  redactQueryErrors();
   return {
     type: 'sqlite',
     driver: quietSqlite3,
@@ -29,4 +32,13 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     // TypeORM's query-error log prints parameters (ciphertext included); errors still reach Nest.
     logging: false,
   };
+}
+
+/**
+ * The standalone server's and the CLI's DataSource, not yet open: its file made owner-only first,
+ * so SQLite creates the WAL and shared-memory files with the same mode.
+ */
+export function createDataSource(config: AppConfig): DataSource {
+  makeDataFilesPrivate(config.sqlitePath);
+  return new DataSource(dataSourceOptions(config));
 }

@@ -7,6 +7,7 @@ import {
   Ip,
   Post,
   UseGuards,
+  UseInterceptors,
   UsePipes,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -23,9 +24,12 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { Principal } from '../core/principal';
 import { SessionService } from './session.service';
+import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
+import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 
 @ApiTags('auth')
 @UsePipes(validationPipe)
+@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly sessions: SessionService) {}

@@ -7,25 +7,39 @@ import {
 } from '@nestjs/common';
 import { LoginThrottleService } from './login-throttle.service';
 
+/** The longest email LoginDto accepts (RFC 5321's 320 characters). */
+const MAX_EMAIL_LENGTH = 320;
+
 interface LoginRequest {
   ip: string;
-  body?: { email?: unknown };
+  body?: { email?: unknown; password?: unknown };
 }
 
 interface HeaderWriter {
   header(name: string, value: string): unknown;
 }
 
-/** Refuses a login with 429 and `Retry-After` while its email or address is locked out. */
+/**
+ * Counts a login attempt before anything checks its password, and refuses it with 429 and
+ * `Retry-After` when its email's or address's budget is spent. A body without an email and a
+ * password string is left to validation (a 400 that checks no password and costs no attempt).
+ */
 @Injectable()
 export class LoginThrottleGuard implements CanActivate {
   constructor(private readonly throttle: LoginThrottleService) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<LoginRequest>();
-    const email = typeof request.body?.email === 'string' ? request.body.email : undefined;
-    const wait = this.throttle.retryAfter(email, request.ip);
+    const { body, ip } = http.getRequest<LoginRequest>();
+    // Validation refuses these anyway; an over-long email must not become a key of the store.
+    if (
+      typeof body?.email !== 'string' ||
+      typeof body.password !== 'string' ||
+      body.email.length > MAX_EMAIL_LENGTH
+    ) {
+      return true;
+    }
+    const wait = await this.throttle.attempt(body.email, ip);
     if (wait > 0) {
       http.getResponse<HeaderWriter>().header('Retry-After', String(wait));
       throw new HttpException(

@@ -10,25 +10,32 @@ function throttle(windowSeconds = 1): LoginThrottleService {
 }
 
 describe('LoginThrottleService', () => {
-  it('locks an email after its failures, case-insensitively, until the window ends', async () => {
+  it('locks an email after its attempts, case-insensitively, until the window ends', async () => {
     const t = throttle();
-    t.recordFailure('Ada@example.com', '10.0.0.1');
-    expect(t.retryAfter('ada@example.com', '10.0.0.2')).toBe(0);
-    t.recordFailure('ada@example.com', '10.0.0.2');
-    expect(t.retryAfter('ADA@example.com', '10.0.0.3')).toBe(1);
-    expect(t.retryAfter('bob@example.com', '10.0.0.3')).toBe(0);
+    expect(await t.attempt('Ada@example.com', '10.0.0.1')).toBe(0);
+    expect(await t.attempt('ada@example.com', '10.0.0.2')).toBe(0);
+    expect(await t.attempt('ADA@example.com', '10.0.0.3')).toBe(1);
+    expect(await t.attempt('bob@example.com', '10.0.0.3')).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1050));
-    expect(t.retryAfter('ada@example.com', '10.0.0.3')).toBe(0);
+    expect(await t.attempt('ada@example.com', '10.0.0.3')).toBe(0);
   });
 
-  it('locks an address after failures across emails; success clears only the email', () => {
+  it('locks an address across emails; a success clears its email and returns its attempt', async () => {
     const t = throttle(60);
-    t.recordFailure('a@example.com', '10.0.0.9');
-    t.recordSuccess('a@example.com');
-    t.recordFailure('b@example.com', '10.0.0.9');
-    t.recordFailure('c@example.com', '10.0.0.9');
-    expect(t.retryAfter('d@example.com', '10.0.0.9')).toBeGreaterThan(55);
-    expect(t.retryAfter(undefined, '10.0.0.9')).toBeGreaterThan(55);
-    expect(t.retryAfter('d@example.com', '10.0.0.10')).toBe(0);
+    expect(await t.attempt('a@example.com', '10.0.0.9')).toBe(0);
+    await t.recordSuccess('a@example.com', '10.0.0.9');
+    expect(await t.attempt('b@example.com', '10.0.0.9')).toBe(0);
+    expect(await t.attempt('c@example.com', '10.0.0.9')).toBe(0);
+    expect(await t.attempt('e@example.com', '10.0.0.9')).toBe(0);
+    expect(await t.attempt('d@example.com', '10.0.0.9')).toBeGreaterThan(55);
+    expect(await t.attempt('d@example.com', '10.0.0.10')).toBe(0);
+  });
+
+  it('counts parallel attempts before any completes: only the budget gets through', async () => {
+    const t = throttle(60);
+    const waits = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => t.attempt('ada@example.com', `10.0.1.${i}`)),
+    );
+    expect(waits.filter((wait) => wait === 0)).toHaveLength(2);
   });
 });

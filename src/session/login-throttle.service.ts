@@ -1,75 +1,60 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { normalizeEmail } from '../users/users.service';
+import { AttemptBudget, InMemoryLoginAttemptStore, LoginAttemptStore } from './login-attempt.store';
 
-interface Window {
-  failures: number;
-  resetAt: number;
-}
-
-/** Beyond this many tracked keys, expired windows are swept (bounds memory under a flood). */
-const SWEEP_THRESHOLD = 10_000;
+/** Inject a shared LoginAttemptStore under this token to count across replicas. */
+export const LOGIN_ATTEMPT_STORE = Symbol('LOGIN_ATTEMPT_STORE');
 
 /**
- * Counts failed logins per email and per client address in fixed windows, in this process.
- * Behind N replicas an attacker gets at most N times the budget; still far from brute force.
+ * Counts login attempts per email and per client address in fixed windows. An attempt is
+ * counted before its password is checked, so parallel guesses cannot outrun the count; a
+ * success gives its attempts back (clears the email, returns the address's one).
  */
 @Injectable()
 export class LoginThrottleService {
-  private readonly windows = new Map<string, Window>();
   private readonly maxPerEmail: number;
   private readonly maxPerAddress: number;
   private readonly windowMs: number;
+  private readonly store: LoginAttemptStore;
 
-  constructor(@Inject(VAULT_OPTIONS) options: CredentialsServiceOptions) {
+  constructor(
+    @Inject(VAULT_OPTIONS) options: CredentialsServiceOptions,
+    @Optional() @Inject(LOGIN_ATTEMPT_STORE) store?: LoginAttemptStore,
+  ) {
     this.maxPerEmail = options.loginThrottle?.maxFailuresPerEmail ?? 5;
     this.maxPerAddress = options.loginThrottle?.maxFailuresPerAddress ?? 20;
     this.windowMs = (options.loginThrottle?.windowSeconds ?? 900) * 1000;
+    this.store = store ?? new InMemoryLoginAttemptStore();
   }
 
-  /** Seconds until a login for this email from this address may be tried again; 0 if now. */
-  retryAfter(email: string | undefined, address: string): number {
-    const now = Date.now();
-    const waits = this.keys(email, address).map(([key, max]) => {
-      const window = this.windows.get(key);
-      return window && window.resetAt > now && window.failures >= max ? window.resetAt - now : 0;
-    });
-    return Math.ceil(Math.max(0, ...waits) / 1000);
+  /**
+   * Counts an attempt for this email from this address: the seconds to wait when its budget
+   * is spent (the attempt is then refused and not counted), else 0.
+   */
+  async attempt(email: string, address: string): Promise<number> {
+    const wait = await this.store.take(this.budgets(email, address), this.windowMs, Date.now());
+    return Math.ceil(wait / 1000);
   }
 
-  recordFailure(email: string, address: string): void {
-    const now = Date.now();
-    if (this.windows.size > SWEEP_THRESHOLD) {
-      for (const [key, window] of this.windows) {
-        if (window.resetAt <= now) {
-          this.windows.delete(key);
-        }
-      }
-    }
-    for (const [key] of this.keys(email, address)) {
-      const window = this.windows.get(key);
-      if (!window || window.resetAt <= now) {
-        this.windows.set(key, { failures: 1, resetAt: now + this.windowMs });
-      } else {
-        window.failures++;
-      }
-    }
+  /** A successful login clears its email's count and gives its address its attempt back (one
+   *  good account must not launder a spray of guesses at others, nor lock its own office). */
+  async recordSuccess(email: string, address: string): Promise<void> {
+    await this.store.forget(emailKey(email));
+    await this.store.giveBack(addressKey(address));
   }
 
-  /** A successful login clears its email's count (not the address's: one good account
-   *  must not launder a spray of guesses at others). */
-  recordSuccess(email: string): void {
-    this.windows.delete(emailKey(email));
+  private budgets(email: string, address: string): AttemptBudget[] {
+    return [
+      { key: addressKey(address), max: this.maxPerAddress },
+      { key: emailKey(email), max: this.maxPerEmail },
+    ];
   }
+}
 
-  private keys(email: string | undefined, address: string): [string, number][] {
-    const keys: [string, number][] = [[`address:${address}`, this.maxPerAddress]];
-    if (email !== undefined) {
-      keys.push([emailKey(email), this.maxPerEmail]);
-    }
-    return keys;
-  }
+function addressKey(address: string): string {
+  return `address:${address}`;
 }
 
 function emailKey(email: string): string {

@@ -57,10 +57,9 @@ export class SessionService {
   async login(dto: LoginDto, address: string): Promise<TokenPairResponseDto> {
     const user = await this.users.authenticate(dto.email, dto.password);
     if (!user) {
-      this.throttle.recordFailure(dto.email, address);
       throw new UnauthorizedException(INVALID_LOGIN);
     }
-    this.throttle.recordSuccess(dto.email);
+    await this.throttle.recordSuccess(dto.email, address);
     const membership = await this.chooseWorkspace(user, dto.workspaceId);
     this.logger.log(`User ${user.id} signed in to workspace ${membership.workspace.id}`);
     return this.issue(user, membership, randomUUID());

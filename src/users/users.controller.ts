@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, Post, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
 import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -9,12 +9,15 @@ import { validationPipe } from '../common/validation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
+import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
+import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 
 /** Instance administration: only instance admins may call these. */
 @ApiTags('users')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
+@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

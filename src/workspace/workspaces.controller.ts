@@ -9,6 +9,7 @@ import {
   Patch,
   Post,
   UseGuards,
+  UseInterceptors,
   UsePipes,
 } from '@nestjs/common';
 import { ApiConflictResponse, ApiExtension, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
@@ -24,6 +25,8 @@ import { AddMemberDto, MemberResponseDto, UpdateMemberDto } from './dto/member.d
 import { WorkspaceNameDto } from './dto/workspace-name.dto';
 import { WorkspaceResponseDto } from './dto/workspace-response.dto';
 import { WorkspaceAdminService } from './workspace-admin.service';
+import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
+import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 
 const NOT_A_MEMBER = {
   description: 'No such workspace among yours (or no such member)',
@@ -42,6 +45,7 @@ const LAST_OWNER = {
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
+@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('workspaces')
 export class WorkspacesController {
   constructor(private readonly admin: WorkspaceAdminService) {}

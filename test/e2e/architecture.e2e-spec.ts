@@ -77,6 +77,6 @@ describe('Architecture: the service holds the rules, deletion forgets keys', () 
   it('refuses an empty workspace id in process', async () => {
     await expect(
       t.app.get(CredentialsService).create('', createCredentialBody() as never),
-    ).rejects.toThrow('workspaceId must be a non-empty string');
+    ).rejects.toThrow('workspaceId must be 1 to 64 characters');
   });
 });

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { CliModule } from '../../src/cli/cli.module';
 import { loadConfig } from '../../src/config/config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import { createDataSource } from '../../src/database/data-source-options';
 import { emailValue, expectNoSecretInLogs, passwordValue } from './identity';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
@@ -37,7 +37,7 @@ describe('First start: ADMIN_EMAIL + ADMIN_PASSWORD', () => {
       expect(users).toHaveLength(1);
       expect(users[0].email).toBe(email.toLowerCase());
       expect(Boolean(users[0].isInstanceAdmin)).toBe(true);
-      expect(users[0].passwordHash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+      expect(users[0].passwordHash).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$/);
       expect(users[0].passwordHash).not.toContain(password);
       const memberships: { role: string; name: string }[] = await first.app
         .get(DataSource)
@@ -107,7 +107,7 @@ describe('npm run cli -- user:create', () => {
   async function runCli(args: string[], input: string): Promise<{ out: string; error?: Error }> {
     const config = loadConfig({ DATA_DIR: dataDir });
     // Opened before stdout is captured, which also lets the test reporter flush its lines first.
-    const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
+    const dataSource = await createDataSource(config).initialize();
     process.argv = ['node', 'cli', ...args];
     Object.defineProperty(process, 'stdin', { value: Readable.from([input]), configurable: true });
     const written: string[] = [];

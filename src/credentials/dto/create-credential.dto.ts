@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PlainData } from '../../core/plain-data';
 import { PlainDataField } from './plain-data.decorator';
+import { IsDisplayText } from '../../common/is-display-text.decorator';
 
 export class CreateCredentialDto {
   /**
@@ -11,6 +12,7 @@ export class CreateCredentialDto {
   @IsString()
   @Length(1, 255)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @IsDisplayText()
   name!: string;
 
   /**

@@ -1,5 +1,9 @@
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ToInteger } from '../../common/to-integer.decorator';
+
+/** Beyond it, an offset no list reaches (a page of 1 000 rows times a million). */
+const MAX_PAGE = 1_000_000;
 
 export class ListCredentialsQueryDto {
   /**
@@ -19,14 +23,15 @@ export class ListCredentialsQueryDto {
   credentialName?: string[];
 
   /**
-   * Page number, from 1. With `page` or `limit` the response is one page and the header
+   * Page number, 1 to 1 000 000, in plain decimal digits. With `page` or `limit` the response is one page and the header
    * `X-Total-Count` gives the total; without both, every credential is returned.
    * @example 1
    */
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   /**
@@ -34,7 +39,7 @@ export class ListCredentialsQueryDto {
    * @example 50
    */
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(1000)

@@ -12,6 +12,7 @@ import {
   Matches,
 } from 'class-validator';
 import type { ApiKeyEntity } from '../../auth/api-key.entity';
+import { IsDisplayText } from '../../common/is-display-text.decorator';
 import { CREDENTIAL_PERMISSIONS, Permission } from '../../core/permissions';
 
 export class CreateApiKeyDto {
@@ -22,6 +23,7 @@ export class CreateApiKeyDto {
   @IsString()
   @Length(1, 255)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @IsDisplayText()
   name!: string;
 
   /** What the key may do with the workspace's credentials. */

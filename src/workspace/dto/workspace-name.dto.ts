@@ -1,4 +1,5 @@
 import { IsString, Length, Matches } from 'class-validator';
+import { IsDisplayText } from '../../common/is-display-text.decorator';
 
 export class WorkspaceNameDto {
   /**
@@ -8,5 +9,6 @@ export class WorkspaceNameDto {
   @IsString()
   @Length(1, 255)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @IsDisplayText()
   name!: string;
 }
