@@ -1,9 +1,14 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { openDatabase } from './database/open-database';
+import { registerHttpConventions } from './http/http-conventions';
+import { parseJsonBody } from './http/json-body.parser';
+import { requestIdFor } from './http/request-id';
+import { registerSecurityHeaders } from './http/security-headers';
 import { setUpOpenApi } from './openapi';
 import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
@@ -13,6 +18,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface ServerOptions {
   /** Nest's log levels; tests pass a capturing logger instead. */
   logger?: LogLevel[] | LoggerService | false;
+  /** Called with the Fastify instance before routes exist, e.g. for a test's hooks. */
+  configureFastify?(fastify: FastifyInstance): void;
 }
 
 /** Builds the standalone server (not listening yet): database checked and migrated, routes, docs. */
@@ -24,10 +31,18 @@ export async function createServer(
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, database),
-      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+      new VaultFastifyAdapter({
+        bodyLimit: BODY_LIMIT_BYTES,
+        genReqId: requestIdFor,
+        requestIdHeader: false,
+      }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);
+    await registerSecurityHeaders(app);
+    registerHttpConventions(app.getHttpAdapter().getInstance(), API_PREFIX);
+    options.configureFastify?.(app.getHttpAdapter().getInstance());
+    app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
     app.enableShutdownHooks();
     setUpOpenApi(app);
     await app.init();
