@@ -4,6 +4,7 @@ import { CredentialsServiceModule } from './credentials-service.module';
 import { OpenDatabase } from './database/open-database';
 import { preparedTypeOrmModule } from './database/prepared-typeorm.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { standaloneOptions } from './standalone-options';
 
 /** The standalone server: our modules on the database `openDatabase` prepared. */
@@ -16,6 +17,7 @@ export class AppModule {
         preparedTypeOrmModule(database),
         CredentialsServiceModule.forRoot(standaloneOptions(config, database)),
         HealthModule,
+        RateLimitModule.forRoot(config.rateLimit),
       ],
     };
   }

@@ -157,6 +157,13 @@ class EnvironmentVariables {
   @Matches(DURATION_PATTERN, { message: 'LOGIN_THROTTLE_WINDOW must be a duration like 15m' })
   LOGIN_THROTTLE_WINDOW?: string;
 
+  /** API requests allowed per principal (or client address) per window; 0 turns it off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000000) RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'RATE_LIMIT_WINDOW must be a duration like 1m' })
+  RATE_LIMIT_WINDOW?: string;
+
   @IsOptional()
   @IsIn(CREDENTIAL_TYPES_MODES, { message: 'CREDENTIAL_TYPES must be strict or permissive' })
   CREDENTIAL_TYPES?: CredentialTypesMode;
@@ -198,6 +205,8 @@ export interface AppConfig {
     readonly windowSeconds: number;
   };
   /** Whether credentials of an unknown type are refused (`strict`) or stored (`permissive`). */
+  /** API requests per principal per window (`RATE_LIMIT`, `RATE_LIMIT_WINDOW`; limit 0: off). */
+  readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
   readonly credentialTypes: CredentialTypesMode;
   /** Custom credential types, checked when the server starts. */
   readonly credentialTypesFile?: string;
@@ -255,6 +264,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailuresPerEmail: vars.LOGIN_MAX_FAILURES_PER_EMAIL ?? 5,
       maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 20,
       windowSeconds: parseDuration(vars.LOGIN_THROTTLE_WINDOW ?? '15m'),
+    },
+    rateLimit: {
+      limit: vars.RATE_LIMIT ?? 1000,
+      windowSeconds: parseDuration(vars.RATE_LIMIT_WINDOW ?? '1m'),
     },
     credentialTypes: vars.CREDENTIAL_TYPES ?? 'strict',
     ...(vars.CREDENTIAL_TYPES_FILE !== undefined
@@ -317,7 +330,13 @@ function identityProblems(vars: EnvironmentVariables): string[] {
   if ((vars.ADMIN_EMAIL === undefined) !== (vars.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  for (const name of ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL', 'LOGIN_THROTTLE_WINDOW'] as const) {
+  const durations = [
+    'JWT_ACCESS_TTL',
+    'JWT_REFRESH_TTL',
+    'LOGIN_THROTTLE_WINDOW',
+    'RATE_LIMIT_WINDOW',
+  ] as const;
+  for (const name of durations) {
     const value = vars[name];
     if (value !== undefined && DURATION_PATTERN.test(value) && parseDuration(value) < 1) {
       problems.push(`${name} must be at least 1 second`);
@@ -442,6 +461,8 @@ const VARIABLE_NAMES = [
   'LOGIN_MAX_FAILURES_PER_EMAIL',
   'LOGIN_MAX_FAILURES_PER_ADDRESS',
   'LOGIN_THROTTLE_WINDOW',
+  'RATE_LIMIT',
+  'RATE_LIMIT_WINDOW',
   ...EXTERNAL_ONLY_VARIABLES,
   'CREDENTIAL_TYPES',
   'CREDENTIAL_TYPES_FILE',

@@ -9,6 +9,7 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
   UseGuards,
   UsePipes,
@@ -21,8 +22,9 @@ import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-respo
 import { validationPipe } from '../common/validation';
 import { ApiCreateCredentialBody } from '../credential-types/api-create-credential-body.decorator';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
+import { pageLinks } from '../http/page-links';
 import { CurrentWorkspace } from '../workspace/current-workspace.decorator';
-import { CredentialsService } from './credentials.service';
+import { CredentialsService, DEFAULT_PAGE_SIZE } from './credentials.service';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
@@ -52,17 +54,27 @@ export class CredentialsController {
         description: 'The number of matching credentials; sent when page or limit is given',
         schema: { type: 'integer' },
       },
+      Link: {
+        description: 'RFC 8288 links to the `next` and `prev` pages; sent with page or limit',
+        schema: { type: 'string' },
+      },
     },
   })
   @ApiErrorResponses(400, 403)
   async listCredentials(
     @CurrentWorkspace() workspaceId: string,
     @Query() query: ListCredentialsQueryDto,
+    @Req() request: { url: string },
     @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialResponseDto[]> {
     const page = await this.credentials.list(workspaceId, query);
     if (page.total !== undefined) {
       response.header('X-Total-Count', String(page.total));
+      const size = query.limit ?? DEFAULT_PAGE_SIZE;
+      const links = pageLinks(request.url, { number: query.page ?? 1, size, total: page.total });
+      if (links !== undefined) {
+        response.header('Link', links);
+      }
     }
     return page.credentials;
   }
