@@ -44,7 +44,7 @@ export async function createServer(
     options.configureFastify?.(app.getHttpAdapter().getInstance());
     app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, parseJsonBody);
     app.enableShutdownHooks();
-    setUpOpenApi(app);
+    setUpOpenApi(app, API_PREFIX);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return app;

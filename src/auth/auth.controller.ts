@@ -9,9 +9,8 @@ import {
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
 import { CurrentPrincipal } from './current-principal.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -34,13 +33,18 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(LoginThrottleGuard)
-  @ApiResponse({ status: 401, description: 'Invalid email or password', type: ErrorResponseDto })
-  @ApiResponse({
-    status: 429,
-    description: 'Too many failed logins for this email or address; see Retry-After',
-    type: ErrorResponseDto,
+  @ApiErrorResponses({
+    400: ['email must be longer than or equal to 1 characters'],
+    401: { description: 'Invalid email or password', message: 'Invalid email or password' },
+    404: {
+      description: 'Not a member of the workspace asked for, or of none',
+      message: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d not found',
+    },
+    429: {
+      description: 'Too many failed logins for this email or address; see Retry-After',
+      message: 'Too many failed logins; try again in 900 seconds',
+    },
   })
-  @ApiErrorResponses(400, 404)
   login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenPairResponseDto> {
     return this.sessions.login(body, address);
   }
@@ -48,12 +52,13 @@ export class AuthController {
   /** Trade a refresh token for a new pair. Reusing a spent one revokes its whole session. */
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @ApiResponse({
-    status: 401,
-    description: 'Unknown, expired, revoked or reused refresh token',
-    type: ErrorResponseDto,
+  @ApiErrorResponses({
+    400: ['refreshToken must be a string'],
+    401: {
+      description: 'Unknown, expired, revoked or reused refresh token',
+      message: 'Refresh token already used; the session was revoked',
+    },
   })
-  @ApiErrorResponses(400)
   refreshSession(@Body() body: RefreshTokenDto): Promise<TokenPairResponseDto> {
     return this.sessions.refresh(body.refreshToken);
   }
@@ -61,7 +66,7 @@ export class AuthController {
   /** End the session of a refresh token. */
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(400)
+  @ApiErrorResponses({ 400: ['refreshToken must be a string'] })
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.sessions.logout(body.refreshToken);
   }
@@ -71,7 +76,14 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses({
+    400: ['workspaceId must be a UUID'],
+    401: 'Token expired',
+    404: {
+      description: 'No such workspace among yours',
+      message: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d not found',
+    },
+  })
   switchWorkspace(
     @CurrentPrincipal() principal: Principal,
     @Body() body: SwitchWorkspaceDto,
@@ -83,6 +95,7 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
+  @ApiErrorResponses({ 401: 'Token expired' })
   getMe(@CurrentPrincipal() principal: Principal): Promise<MeResponseDto> {
     return this.sessions.me(principal);
   }
@@ -92,7 +105,14 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiErrorResponses(400)
+  @ApiErrorResponses({
+    400: ['newPassword must be longer than or equal to 12 characters'],
+    401: 'Token expired',
+    403: {
+      description: 'The current password is wrong, or the token is not a signed-in user',
+      message: 'Current password is incorrect',
+    },
+  })
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,

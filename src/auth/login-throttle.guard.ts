@@ -9,7 +9,7 @@ import { LoginThrottleService } from './login-throttle.service';
 
 interface LoginRequest {
   ip: string;
-  body?: { email?: unknown };
+  body?: { email?: unknown; username?: unknown };
 }
 
 interface HeaderWriter {
@@ -24,7 +24,9 @@ export class LoginThrottleGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
     const request = http.getRequest<LoginRequest>();
-    const email = typeof request.body?.email === 'string' ? request.body.email : undefined;
+    // `username` is the email in the OAuth 2.0 password grant of POST /auth/token.
+    const claimed = request.body?.email ?? request.body?.username;
+    const email = typeof claimed === 'string' ? claimed : undefined;
     const wait = this.throttle.retryAfter(email, request.ip);
     if (wait > 0) {
       http.getResponse<HeaderWriter>().header('Retry-After', String(wait));

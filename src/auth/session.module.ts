@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
 import { CredentialsServiceOptions } from '../core/credentials-service.options';
 import { UsersModule } from '../users/users.module';
+import { OAuthTokenController } from '../oauth-token/oauth-token.controller';
 import { WorkspaceModule } from '../workspace/workspace.module';
 import { AuthController } from './auth.controller';
 import { AuthModule } from './auth.module';
@@ -27,7 +28,7 @@ import { SessionService } from './session.service';
     UsersModule,
     WorkspaceModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, OAuthTokenController],
   providers: [SessionService, LoginThrottleService, LoginThrottleGuard],
 })
 export class SessionModule {}

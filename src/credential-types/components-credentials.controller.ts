@@ -1,14 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
 import { CredentialTypesRegistry } from './credential-types.registry';
 import { CredentialTypeDto } from './dto/credential-type.dto';
@@ -26,7 +19,9 @@ export class ComponentsCredentialsController {
   /** List the credential types the vault accepts, with their inputs. */
   @Get()
   @ApiOkResponse({ type: [CredentialTypeDto] })
-  @ApiErrorResponses(400)
+  @ApiErrorResponses({
+    400: ['name must be 1 to 100 characters of A-Z, a-z, 0-9, _ and -'],
+  })
   listCredentialTypes(@Query() query: ListCredentialTypesQueryDto): CredentialTypeDto[] {
     return this.types.describeAll(query.name);
   }
@@ -45,9 +40,11 @@ export class ComponentsCredentialsController {
       ],
     },
   })
-  @ApiNotFoundResponse({
-    description: 'No credential type of this name or alias',
-    type: ErrorResponseDto,
+  @ApiErrorResponses({
+    404: {
+      description: 'No credential type of this name or alias',
+      message: 'Credential type openAIApii not found',
+    },
   })
   getCredentialType(@Param('name') name: string): CredentialTypeDto | CredentialTypeDto[] {
     return this.types.describe(name);

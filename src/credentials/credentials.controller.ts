@@ -60,7 +60,10 @@ export class CredentialsController {
       },
     },
   })
-  @ApiErrorResponses(400, 403)
+  @ApiErrorResponses({
+    400: ['limit must not be greater than 1000'],
+    403: 'Missing permission credentials:view',
+  })
   async listCredentials(
     @CurrentWorkspace() workspaceId: string,
     @Query() query: ListCredentialsQueryDto,
@@ -82,7 +85,13 @@ export class CredentialsController {
   /** Get one credential: its metadata and ciphertext, never its secret. */
   @Get(':id')
   @RequirePermissions('credentials:view')
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses({
+    403: 'Missing permission credentials:view',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+  })
   getCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -97,7 +106,13 @@ export class CredentialsController {
    */
   @Get(':id/fields')
   @RequirePermissions('credentials:view')
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses({
+    403: 'Missing permission credentials:view',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+  })
   getCredentialFields(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -109,7 +124,14 @@ export class CredentialsController {
   @Post()
   @RequirePermissions('credentials:create')
   @ApiCreateCredentialBody()
-  @ApiErrorResponses(400, 403, 409, 413)
+  @ApiErrorResponses({
+    400: ['plainDataObj must have at least one key'],
+    403: 'Missing permission credentials:create',
+    409: {
+      description: 'A credential with this id already exists',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 already exists',
+    },
+  })
   createCredential(
     @CurrentWorkspace() workspaceId: string,
     @Body() body: CreateCredentialDto,
@@ -120,7 +142,19 @@ export class CredentialsController {
   /** Rename a credential and/or merge new secret fields into it. */
   @Put(':id')
   @RequirePermissions('credentials:update')
-  @ApiErrorResponses(400, 403, 404, 413)
+  @ApiErrorResponses({
+    400: ['name must not be blank'],
+    403: 'Missing permission credentials:update',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+    409: {
+      description: 'Changed by another request at the same time',
+      message:
+        'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 is being changed concurrently; try again',
+    },
+  })
   updateCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -133,7 +167,13 @@ export class CredentialsController {
   @Delete(':id')
   @RequirePermissions('credentials:delete')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses({
+    403: 'Missing permission credentials:delete',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+  })
   async deleteCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
