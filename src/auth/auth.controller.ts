@@ -9,7 +9,7 @@ import {
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { validationPipe } from '../common/validation';
 import { CurrentPrincipal } from './current-principal.decorator';
@@ -33,6 +33,15 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(LoginThrottleGuard)
+  @ApiBody({
+    type: LoginDto,
+    examples: {
+      defaultWorkspace: {
+        summary: 'Sign in to your default workspace',
+        value: { email: 'admin@example.com', password: 'correct-horse-battery-staple' },
+      },
+    },
+  })
   @ApiErrorResponses({
     400: ['email must be longer than or equal to 1 characters'],
     401: { description: 'Invalid email or password', message: 'Invalid email or password' },

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Principal } from '../auth/principal';
@@ -20,6 +20,19 @@ export class UsersController {
 
   /** Create a user (instance admin only). Add them to workspaces with the members endpoints. */
   @Post()
+  @ApiBody({
+    type: CreateUserDto,
+    examples: {
+      user: {
+        summary: 'A user who is not an instance admin',
+        value: {
+          email: 'ada@example.com',
+          password: 'a-long-initial-password',
+          isInstanceAdmin: false,
+        },
+      },
+    },
+  })
   @ApiErrorResponses({
     400: ['password must be longer than or equal to 12 characters'],
     403: 'Only an instance admin can manage users',

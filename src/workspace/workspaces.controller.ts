@@ -11,7 +11,7 @@ import {
   UseGuards,
   UsePipes,
 } from '@nestjs/common';
-import { ApiExtension, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtension, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Principal } from '../auth/principal';
@@ -114,6 +114,12 @@ export class WorkspacesController {
   /** Add an existing user (by email or id) with a role. */
   @Post(':id/members')
   @ApiExtension('x-required-permissions', ['workspace:members'])
+  @ApiBody({
+    type: AddMemberDto,
+    examples: {
+      byEmail: { summary: 'By email', value: { email: 'ada@example.com', role: 'editor' } },
+    },
+  })
   @ApiErrorResponses({
     400: 'Send either email or userId',
     403: 'Only an owner can grant, change or remove the owner role',
