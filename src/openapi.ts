@@ -1,6 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { declareCredentialNames } from './api-docs/credential-name-enum';
 import { finishDocument, SIGN_IN_SCHEME } from './api-docs/finish-document';
+import { CredentialTypesRegistry } from './credential-types/credential-types.registry';
 
 export const DOCS_PATH = 'api/docs';
 
@@ -31,12 +33,18 @@ export function setUpOpenApi(app: INestApplication, apiPrefix: string): void {
       SIGN_IN_SCHEME,
     )
     .build();
-  const buildDocument = (): OpenAPIObject =>
-    finishDocument(
+  const buildDocument = (): OpenAPIObject => {
+    const document = finishDocument(
       SwaggerModule.createDocument(app, config, {
         operationIdFactory: (_controllerKey, methodKey) => methodKey,
       }),
     );
+    const registry = app.get(CredentialTypesRegistry, { strict: false });
+    if (registry.mode === 'strict') {
+      declareCredentialNames(document, registry.names());
+    }
+    return document;
+  };
   SwaggerModule.setup(DOCS_PATH, app, buildDocument, {
     jsonDocumentUrl: `${DOCS_PATH}-json`,
     swaggerOptions: { persistAuthorization: true },

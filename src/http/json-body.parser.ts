@@ -39,7 +39,7 @@ function parseJson(method: string, body: Buffer): unknown {
   }
   if (reserved !== undefined) {
     throw new BadRequestException(
-      `Body key ${reserved} is not allowed: __proto__, constructor and prototype are reserved keys`,
+      `${reserved} is not allowed: __proto__, constructor and prototype are reserved keys`,
     );
   }
   return value;
