@@ -88,6 +88,10 @@ export class AuthController {
   @ApiErrorResponses({
     400: ['workspaceId must be a UUID'],
     401: 'Token expired',
+    403: {
+      description: 'The token is an API key or an external token, not a signed-in user',
+      message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
+    },
     404: {
       description: 'No such workspace among yours',
       message: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d not found',
@@ -104,7 +108,13 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiErrorResponses({ 401: 'Token expired' })
+  @ApiErrorResponses({
+    401: 'Token expired',
+    403: {
+      description: 'The token is an API key or an external token, not a signed-in user',
+      message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
+    },
+  })
   getMe(@CurrentPrincipal() principal: Principal): Promise<MeResponseDto> {
     return this.sessions.me(principal);
   }
