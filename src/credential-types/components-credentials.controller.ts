@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { validationPipe } from '../common/validation';
@@ -27,19 +27,17 @@ export class ComponentsCredentialsController {
   }
 
   /**
-   * Get one credential type by name or alias. Several names joined with `&`
-   * (`openAIApi&azureOpenAIApi`) give an array, as in Flowise.
+   * Get one credential type by name or alias. For several, use `GET /components-credentials`
+   * with `name` repeated. (Flowise's own UI joins several names with `&` here and gets an
+   * array; the server still answers that, outside this contract.)
    */
   @Get(':name')
-  @ApiExtraModels(CredentialTypeDto)
-  @ApiOkResponse({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(CredentialTypeDto) },
-        { type: 'array', items: { $ref: getSchemaPath(CredentialTypeDto) } },
-      ],
-    },
+  @ApiParam({
+    name: 'name',
+    description: 'A credential type name or alias',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$', example: 'openAIApi' },
   })
+  @ApiOkResponse({ type: CredentialTypeDto })
   @ApiErrorResponses({
     404: {
       description: 'No credential type of this name or alias',

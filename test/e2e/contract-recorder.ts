@@ -9,6 +9,7 @@ export const CONTRACT_RECORD_DIR = process.env.CONTRACT_RECORD_DIR;
 export interface RecordedExchange {
   method: string;
   route: string;
+  params: Record<string, string>;
   status: number;
   contentType: string | null;
   body: unknown;
@@ -30,6 +31,7 @@ export function recordContract(fastify: FastifyInstance): void {
       const exchange: RecordedExchange = {
         method: request.method,
         route,
+        params: (request.params ?? {}) as Record<string, string>,
         status: reply.statusCode,
         contentType: typeof contentType === 'string' ? contentType : null,
         body: parseJson(payload),

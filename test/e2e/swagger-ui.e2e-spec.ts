@@ -60,7 +60,11 @@ describe('Swagger UI in a real browser', { skip: SKIP }, () => {
   ): Promise<{ status: string; body: string }> {
     const operation = page.locator(`#${id}`);
     await operation.locator('.opblock-summary').first().click();
-    await operation.locator('button.try-out__btn').click();
+    // "Try it out" stays on for an operation tried before; pressing it again would cancel.
+    const tryOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' });
+    if ((await tryOut.count()) > 0) {
+      await tryOut.click();
+    }
     for (const [name, value] of Object.entries(input.params ?? {})) {
       await operation.locator(`tr[data-param-name="${name}"] input`).fill(value);
     }
@@ -71,11 +75,12 @@ describe('Swagger UI in a real browser', { skip: SKIP }, () => {
     const response = operation.locator('.live-responses-table tr.response').first();
     const status = response.locator('.response-col_status');
     await status.waitFor({ timeout: 15_000 });
+    // The cell holds the code, then "Undocumented" when the document lacks that status.
+    const code = (await status.innerText()).trim().split(/\s+/)[0];
     const body = await response.locator('.response-col_description pre').first().innerText();
     // Collapse it again, so the next operation's buttons are the ones in view.
     await operation.locator('.opblock-summary').first().click();
-    // The cell holds the code, then "Undocumented" when the document lacks that status.
-    return { status: (await status.innerText()).trim().split(/\s+/)[0], body };
+    return { status: code, body };
   }
 
   it('signs in from the Authorize dialog, then lists, creates and renames a credential', async () => {
@@ -93,7 +98,10 @@ describe('Swagger UI in a real browser', { skip: SKIP }, () => {
       await signIn.locator('#oauth_username').fill(email);
       await signIn.locator('#oauth_password').fill(password);
       await signIn.locator('button.authorize').click();
-      await signIn.locator('button', { hasText: 'Logout' }).waitFor({ timeout: 15_000 });
+      // Signed in, the form gives way to a Logout button.
+      await page
+        .locator('.auth-container button', { hasText: 'Logout' })
+        .waitFor({ timeout: 15_000 });
       await page.locator('.auth-btn-wrapper button.btn-done').first().click();
 
       const empty = await tryOperation(page, 'operations-credentials-listCredentials');
@@ -103,7 +111,7 @@ describe('Swagger UI in a real browser', { skip: SKIP }, () => {
       const created = await tryOperation(page, 'operations-credentials-createCredential');
       expect(created.status).toBe('201');
       const { id, name } = JSON.parse(created.body) as { id: string; name: string };
-      expect(name).toBe('My OpenAI');
+      expect(name).toBe('My OpenAI API');
 
       const renamed = await tryOperation(page, 'operations-credentials-updateCredential', {
         params: { id },
