@@ -124,6 +124,8 @@ async function main() {
     JWT_SECRET: jwtSecret,
     ENCRYPTION_KEY: encryptionKey.toString('base64'),
     NODE_ENV: 'production',
+    // The load generator is one principal on purpose; the rate limit would turn it into 429s.
+    RATE_LIMIT: '0',
   };
   const profileDir = path.join(resultsDir, 'profiles');
   const profileLabel = `${opts.label || 'ours'}-${opts.scenarios.join('+')}-${Date.now()}`;

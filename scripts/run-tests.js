@@ -1,6 +1,7 @@
 // Runs the compiled tests (dist-test/, built by `npm run pretest` with the Swagger plugin) with
 // Node's own test runner. Arguments narrow the run: `npm test -- credentials-api config`.
-const { readdirSync } = require('node:fs');
+const { mkdtempSync, readdirSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { spawnSync } = require('node:child_process');
 
@@ -23,9 +24,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 const reporter = process.env.TEST_REPORTER ?? 'spec';
+// The e2e apps record every answer here; zz-contract-drift (sorted last) checks them against
+// the OpenAPI document. A CONTRACT_RECORD_DIR you set is kept, to re-check without a full run.
+const keepRecords = process.env.CONTRACT_RECORD_DIR !== undefined;
+const recordDir = process.env.CONTRACT_RECORD_DIR ?? mkdtempSync(join(tmpdir(), 'vault-contract-'));
 const result = spawnSync(
   process.execPath,
   ['--test', `--test-reporter=${reporter}`, '--test-concurrency=1', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, CONTRACT_RECORD_DIR: recordDir } },
 );
+if (!keepRecords) {
+  rmSync(recordDir, { recursive: true, force: true });
+}
 process.exit(result.status ?? 1);

@@ -4,6 +4,7 @@ import { AppConfig } from './config/config';
 import { CredentialsServiceModule } from './credentials-service.module';
 import { typeOrmOn } from './database/typeorm-on.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { standaloneOptions } from './standalone-options';
 
 /** The standalone server: the vault on its own database, with health checks. */
@@ -16,6 +17,7 @@ export class AppModule {
         typeOrmOn(dataSource),
         CredentialsServiceModule.forRoot(standaloneOptions(config)),
         HealthModule,
+        RateLimitModule.forRoot(config.rateLimit),
       ],
     };
   }

@@ -1,11 +1,15 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
 import { createDataSource } from './database/data-source-options';
 import { useBoundedJsonParser } from './http/bounded-json-parser';
+import { registerHttpConventions } from './http/http-conventions';
 import { answerRouterError } from './http/pathless-errors';
+import { requestIdFor } from './http/request-id';
+import { registerSecurityHeaders } from './http/security-headers';
 import { setUpOpenApi } from './openapi';
 import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
@@ -15,6 +19,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface ServerOptions {
   /** Nest's log levels; tests pass a capturing logger instead. */
   logger?: LogLevel[] | LoggerService | false;
+  /** Called with the Fastify instance before routes exist, e.g. for a test's hooks. */
+  configureFastify?(fastify: FastifyInstance): void;
 }
 
 /** Builds the standalone server (not listening yet): keys checked, database migrated, routes, docs. */
@@ -26,13 +32,21 @@ export async function createServer(
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot(config, dataSource),
-      new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, frameworkErrors: answerRouterError }),
+      new VaultFastifyAdapter({
+        bodyLimit: BODY_LIMIT_BYTES,
+        frameworkErrors: answerRouterError,
+        genReqId: requestIdFor,
+        requestIdHeader: false,
+      }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);
+    await registerSecurityHeaders(app);
+    registerHttpConventions(app.getHttpAdapter().getInstance(), API_PREFIX);
+    options.configureFastify?.(app.getHttpAdapter().getInstance());
     useBoundedJsonParser(app, BODY_LIMIT_BYTES);
     app.enableShutdownHooks();
-    setUpOpenApi(app);
+    setUpOpenApi(app, API_PREFIX);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return app;

@@ -17,7 +17,7 @@ class RefusingPrototypeKeysValidationPipe extends ValidationPipe {
   }
 }
 
-function findPrototypeKey(value: unknown, path: string): string | undefined {
+export function findPrototypeKey(value: unknown, path: string): string | undefined {
   if (typeof value !== 'object' || value === null) {
     return undefined;
   }

@@ -33,6 +33,8 @@ export interface AppConfig {
     readonly maxFailuresPerAddress: number;
     readonly windowSeconds: number;
   };
+  /** API requests per principal per window (`RATE_LIMIT`, `RATE_LIMIT_WINDOW`; limit 0: off). */
+  readonly rateLimit: { readonly limit: number; readonly windowSeconds: number };
   /** Whether credentials of an unknown type are refused (`strict`) or stored (`permissive`). */
   readonly credentialTypes: CredentialTypesMode;
   /** Custom credential types, checked when the server starts. */

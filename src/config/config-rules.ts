@@ -48,7 +48,13 @@ export function identityProblems(vars: EnvironmentVariables): string[] {
   if ((vars.ADMIN_EMAIL === undefined) !== (vars.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  for (const name of ['JWT_ACCESS_TTL', 'JWT_REFRESH_TTL', 'LOGIN_THROTTLE_WINDOW'] as const) {
+  const durations = [
+    'JWT_ACCESS_TTL',
+    'JWT_REFRESH_TTL',
+    'LOGIN_THROTTLE_WINDOW',
+    'RATE_LIMIT_WINDOW',
+  ] as const;
+  for (const name of durations) {
     const value = vars[name];
     if (value !== undefined && DURATION_PATTERN.test(value) && parseDuration(value) < 1) {
       problems.push(`${name} must be at least 1 second`);

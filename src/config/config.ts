@@ -66,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 20,
       windowSeconds: parseDuration(vars.LOGIN_THROTTLE_WINDOW ?? '15m'),
     },
+    rateLimit: {
+      limit: vars.RATE_LIMIT ?? 1000,
+      windowSeconds: parseDuration(vars.RATE_LIMIT_WINDOW ?? '1m'),
+    },
     credentialTypes: vars.CREDENTIAL_TYPES ?? 'strict',
     ...(vars.CREDENTIAL_TYPES_FILE !== undefined
       ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }

@@ -147,6 +147,13 @@ export class EnvironmentVariables {
   @Matches(DURATION_PATTERN, { message: 'LOGIN_THROTTLE_WINDOW must be a duration like 15m' })
   LOGIN_THROTTLE_WINDOW?: string;
 
+  /** API requests allowed per principal (or client address) per window; 0 turns it off. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000000) RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'RATE_LIMIT_WINDOW must be a duration like 1m' })
+  RATE_LIMIT_WINDOW?: string;
+
   @IsOptional()
   @IsIn(CREDENTIAL_TYPES_MODES, { message: 'CREDENTIAL_TYPES must be strict or permissive' })
   CREDENTIAL_TYPES?: CredentialTypesMode;

@@ -1,14 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
 import { CredentialTypesRegistry } from './credential-types.registry';
 import { CredentialTypeDto } from './dto/credential-type.dto';
@@ -26,28 +19,30 @@ export class ComponentsCredentialsController {
   /** List the credential types the vault accepts, with their inputs. */
   @Get()
   @ApiOkResponse({ type: [CredentialTypeDto] })
-  @ApiErrorResponses(400)
+  @ApiErrorResponses({
+    400: ['name must be 1 to 100 characters of A-Z, a-z, 0-9, _ and -'],
+  })
   listCredentialTypes(@Query() query: ListCredentialTypesQueryDto): CredentialTypeDto[] {
     return this.types.describeAll(query.name);
   }
 
   /**
-   * Get one credential type by name or alias. Several names joined with `&`
-   * (`openAIApi&azureOpenAIApi`) give an array, as in Flowise.
+   * Get one credential type by name or alias. For several, use `GET /components-credentials`
+   * with `name` repeated. (Flowise's own UI joins several names with `&` here and gets an
+   * array; the server still answers that, outside this contract.)
    */
   @Get(':name')
-  @ApiExtraModels(CredentialTypeDto)
-  @ApiOkResponse({
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(CredentialTypeDto) },
-        { type: 'array', items: { $ref: getSchemaPath(CredentialTypeDto) } },
-      ],
-    },
+  @ApiParam({
+    name: 'name',
+    description: 'A credential type name or alias',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$', example: 'openAIApi' },
   })
-  @ApiNotFoundResponse({
-    description: 'No credential type of this name or alias',
-    type: ErrorResponseDto,
+  @ApiOkResponse({ type: CredentialTypeDto })
+  @ApiErrorResponses({
+    404: {
+      description: 'No credential type of this name or alias',
+      message: 'Credential type openAIApii not found',
+    },
   })
   getCredentialType(@Param('name') name: string): CredentialTypeDto | CredentialTypeDto[] {
     return this.types.describe(name);

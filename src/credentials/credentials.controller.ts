@@ -9,6 +9,7 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
   UseGuards,
   UseInterceptors,
@@ -21,8 +22,9 @@ import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-respo
 import { validationPipe } from '../common/validation';
 import { ApiCreateCredentialBody } from './dto/api-create-credential-body.decorator';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
+import { pageLinks } from '../common/page-links';
 import { CurrentWorkspace } from '../auth/current-workspace.decorator';
-import { CredentialsService } from './credentials.service';
+import { CredentialsService, DEFAULT_PAGE_SIZE } from './credentials.service';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
@@ -54,17 +56,30 @@ export class CredentialsController {
         description: 'The number of matching credentials; sent when page or limit is given',
         schema: { type: 'integer' },
       },
+      Link: {
+        description: 'RFC 8288 links to the `next` and `prev` pages; sent with page or limit',
+        schema: { type: 'string' },
+      },
     },
   })
-  @ApiErrorResponses(400, 403)
+  @ApiErrorResponses({
+    400: ['limit must not be greater than 1000'],
+    403: 'Missing permission credentials:view',
+  })
   async listCredentials(
     @CurrentWorkspace() workspaceId: string,
     @Query(validationPipe) query: ListCredentialsQueryDto,
+    @Req() request: { url: string },
     @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialResponseDto[]> {
     const page = await this.credentials.list(workspaceId, query);
     if (page.total !== undefined) {
       response.header('X-Total-Count', String(page.total));
+      const size = query.limit ?? DEFAULT_PAGE_SIZE;
+      const links = pageLinks(request.url, { number: query.page ?? 1, size, total: page.total });
+      if (links !== undefined) {
+        response.header('Link', links);
+      }
     }
     return page.credentials;
   }
@@ -72,7 +87,13 @@ export class CredentialsController {
   /** Get one credential: its metadata and ciphertext, never its secret. */
   @Get(':id')
   @RequirePermissions('credentials:view')
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses({
+    403: 'Missing permission credentials:view',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+  })
   getCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -87,7 +108,13 @@ export class CredentialsController {
    */
   @Get(':id/fields')
   @RequirePermissions('credentials:view')
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses({
+    403: 'Missing permission credentials:view',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+  })
   getCredentialFields(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -102,7 +129,14 @@ export class CredentialsController {
   @Post()
   @RequirePermissions('credentials:create')
   @ApiCreateCredentialBody()
-  @ApiErrorResponses(400, 403, 409, 413)
+  @ApiErrorResponses({
+    400: ['plainDataObj must have at least one key'],
+    403: 'Missing permission credentials:create',
+    409: {
+      description: 'A credential with this id already exists',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 already exists',
+    },
+  })
   createCredential(
     @CurrentWorkspace() workspaceId: string,
     @Body() body: CreateCredentialDto,
@@ -113,7 +147,19 @@ export class CredentialsController {
   /** Rename a credential and/or merge new secret fields into it. */
   @Put(':id')
   @RequirePermissions('credentials:update')
-  @ApiErrorResponses(400, 403, 404, 413)
+  @ApiErrorResponses({
+    400: ['name must not be blank'],
+    403: 'Missing permission credentials:update',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+    409: {
+      description: 'Changed by another request at the same time',
+      message:
+        'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 is being changed concurrently; try again',
+    },
+  })
   updateCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
@@ -126,7 +172,13 @@ export class CredentialsController {
   @Delete(':id')
   @RequirePermissions('credentials:delete')
   @HttpCode(HttpStatus.OK)
-  @ApiErrorResponses(403, 404)
+  @ApiErrorResponses({
+    403: 'Missing permission credentials:delete',
+    404: {
+      description: 'No credential with this id in your workspace',
+      message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
+    },
+  })
   async deleteCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,

@@ -34,7 +34,7 @@ import {
   withoutRedactedValues,
 } from '../core/plain-data';
 
-const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 100;
 /**
  * Optimistic-concurrency attempts when another process wrote the same row in between; each retry
  * waits a random few milliseconds, so two writers that collided do not collide again in lockstep.

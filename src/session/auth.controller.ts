@@ -10,9 +10,8 @@ import {
   UseInterceptors,
   UsePipes,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -38,13 +37,27 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @UseGuards(LoginThrottleGuard)
-  @ApiResponse({ status: 401, description: 'Invalid email or password', type: ErrorResponseDto })
-  @ApiResponse({
-    status: 429,
-    description: 'Too many failed logins for this email or address; see Retry-After',
-    type: ErrorResponseDto,
+  @ApiBody({
+    type: LoginDto,
+    examples: {
+      defaultWorkspace: {
+        summary: 'Sign in to your default workspace',
+        value: { email: 'admin@example.com', password: 'correct-horse-battery-staple' },
+      },
+    },
   })
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses({
+    400: ['email must be longer than or equal to 1 characters'],
+    401: { description: 'Invalid email or password', message: 'Invalid email or password' },
+    404: {
+      description: 'Not a member of the workspace asked for, or of none',
+      message: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d not found',
+    },
+    429: {
+      description: 'Too many failed logins for this email or address; see Retry-After',
+      message: 'Too many failed logins; try again in 900 seconds',
+    },
+  })
   login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenPairResponseDto> {
     return this.sessions.login(body, address);
   }
@@ -52,12 +65,13 @@ export class AuthController {
   /** Trade a refresh token for a new pair. Reusing a spent one revokes its whole session. */
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  @ApiResponse({
-    status: 401,
-    description: 'Unknown, expired, revoked or reused refresh token',
-    type: ErrorResponseDto,
+  @ApiErrorResponses({
+    400: ['refreshToken must be a string'],
+    401: {
+      description: 'Unknown, expired, revoked or reused refresh token',
+      message: 'Refresh token already used; the session was revoked',
+    },
   })
-  @ApiErrorResponses(400)
   refreshSession(@Body() body: RefreshTokenDto): Promise<TokenPairResponseDto> {
     return this.sessions.refresh(body.refreshToken);
   }
@@ -65,7 +79,7 @@ export class AuthController {
   /** End the session of a refresh token. */
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiErrorResponses(400)
+  @ApiErrorResponses({ 400: ['refreshToken must be a string'] })
   logout(@Body() body: RefreshTokenDto): Promise<void> {
     return this.sessions.logout(body.refreshToken);
   }
@@ -75,7 +89,18 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses({
+    400: ['workspaceId must be a UUID'],
+    401: 'Token expired',
+    403: {
+      description: 'The token is an API key or an external token, not a signed-in user',
+      message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
+    },
+    404: {
+      description: 'No such workspace among yours',
+      message: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d not found',
+    },
+  })
   switchWorkspace(
     @CurrentPrincipal() principal: Principal,
     @Body() body: SwitchWorkspaceDto,
@@ -87,6 +112,13 @@ export class AuthController {
   @Get('me')
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
+  @ApiErrorResponses({
+    401: 'Token expired',
+    403: {
+      description: 'The token is an API key or an external token, not a signed-in user',
+      message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
+    },
+  })
   getMe(@CurrentPrincipal() principal: Principal): Promise<MeResponseDto> {
     return this.sessions.me(principal);
   }
@@ -96,7 +128,14 @@ export class AuthController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
-  @ApiErrorResponses(400)
+  @ApiErrorResponses({
+    400: ['newPassword must be longer than or equal to 12 characters'],
+    401: 'Token expired',
+    403: {
+      description: 'The current password is wrong, or the token is not a signed-in user',
+      message: 'Current password is incorrect',
+    },
+  })
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: ChangePasswordDto,

@@ -12,7 +12,7 @@ const MAX_EMAIL_LENGTH = 320;
 
 interface LoginRequest {
   ip: string;
-  body?: { email?: unknown; password?: unknown };
+  body?: { email?: unknown; username?: unknown; password?: unknown };
 }
 
 interface HeaderWriter {
@@ -31,15 +31,17 @@ export class LoginThrottleGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const { body, ip } = http.getRequest<LoginRequest>();
+    // `username` is the email in the OAuth 2.0 password grant of POST /auth/token.
+    const email = body?.email ?? body?.username;
     // Validation refuses these anyway; an over-long email must not become a key of the store.
     if (
-      typeof body?.email !== 'string' ||
-      typeof body.password !== 'string' ||
-      body.email.length > MAX_EMAIL_LENGTH
+      typeof email !== 'string' ||
+      typeof body?.password !== 'string' ||
+      email.length > MAX_EMAIL_LENGTH
     ) {
       return true;
     }
-    const wait = await this.throttle.attempt(body.email, ip);
+    const wait = await this.throttle.attempt(email, ip);
     if (wait > 0) {
       http.getResponse<HeaderWriter>().header('Retry-After', String(wait));
       throw new HttpException(

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { UsersModule } from '../users/users.module';
+import { OAuthTokenController } from './oauth-token.controller';
 import { WorkspaceModule } from '../workspace/workspace.module';
 import { AuthController } from './auth.controller';
 import { AuthModule } from '../auth/auth.module';
@@ -28,7 +29,7 @@ import { SessionService } from './session.service';
     UsersModule,
     WorkspaceModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, OAuthTokenController],
   providers: [SessionService, LoginThrottleService, LoginThrottleGuard, RefreshTokensRemoval],
 })
 export class SessionModule {}

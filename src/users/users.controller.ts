@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Post, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
-import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { Principal } from '../core/principal';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
-import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
@@ -24,8 +23,27 @@ export class UsersController {
 
   /** Create a user (instance admin only). Add them to workspaces with the members endpoints. */
   @Post()
-  @ApiErrorResponses(400, 403)
-  @ApiConflictResponse({ description: 'A user with this email exists', type: ErrorResponseDto })
+  @ApiBody({
+    type: CreateUserDto,
+    examples: {
+      user: {
+        summary: 'A user who is not an instance admin',
+        value: {
+          email: 'ada@example.com',
+          password: 'a-long-initial-password',
+          isInstanceAdmin: false,
+        },
+      },
+    },
+  })
+  @ApiErrorResponses({
+    400: ['password must be longer than or equal to 12 characters'],
+    403: 'Only an instance admin can manage users',
+    409: {
+      description: 'A user with this email exists',
+      message: 'A user with this email already exists',
+    },
+  })
   async createUser(
     @CurrentPrincipal() principal: Principal,
     @Body() body: CreateUserDto,
@@ -36,7 +54,7 @@ export class UsersController {
 
   /** List every user of the instance (instance admin only). */
   @Get()
-  @ApiErrorResponses(403)
+  @ApiErrorResponses({ 403: 'Only an instance admin can manage users' })
   async listUsers(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto[]> {
     await this.users.instanceAdmin(principal);
     return (await this.users.list()).map(toUserResponse);

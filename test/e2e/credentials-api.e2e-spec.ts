@@ -231,7 +231,12 @@ describe('Credentials API', () => {
       const raw = `{"name":"n","credentialName":"openAIApi","plainDataObj":{"__proto__":{"isAdmin":true}}}`;
       const response = await call('post', '/credentials', raw);
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+      expect(response.body).toEqual({
+        statusCode: 400,
+        message:
+          'plainDataObj.__proto__ is not allowed: __proto__, constructor and prototype are reserved keys',
+        error: 'Bad Request',
+      });
       await expectNoCredentials();
     });
 

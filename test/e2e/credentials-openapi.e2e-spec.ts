@@ -30,23 +30,43 @@ describe('OpenAPI document', () => {
   });
 
   const expected: Array<[string, string, string, string[]]> = [
-    ['get', '/api/v1/credentials', 'listCredentials', ['200', '400', '401', '403']],
-    ['post', '/api/v1/credentials', 'createCredential', ['201', '400', '401', '403', '409', '413']],
-    ['get', '/api/v1/credentials/{id}', 'getCredential', ['200', '401', '403', '404']],
+    [
+      'get',
+      '/api/v1/credentials',
+      'listCredentials',
+      ['200', '400', '401', '403', '414', '429', '431'],
+    ],
+    [
+      'post',
+      '/api/v1/credentials',
+      'createCredential',
+      ['201', '400', '401', '403', '409', '413', '414', '415', '429', '431'],
+    ],
+    [
+      'get',
+      '/api/v1/credentials/{id}',
+      'getCredential',
+      ['200', '401', '403', '404', '414', '429', '431'],
+    ],
     [
       'put',
       '/api/v1/credentials/{id}',
       'updateCredential',
-      ['200', '400', '401', '403', '404', '413'],
+      ['200', '400', '401', '403', '404', '409', '413', '414', '415', '429', '431'],
     ],
-    ['delete', '/api/v1/credentials/{id}', 'deleteCredential', ['200', '401', '403', '404']],
+    [
+      'delete',
+      '/api/v1/credentials/{id}',
+      'deleteCredential',
+      ['200', '401', '403', '404', '414', '429', '431'],
+    ],
   ];
 
   for (const [method, path, operationId, statuses] of expected) {
     it(`documents ${method.toUpperCase()} ${path} with bearer auth and every response`, () => {
       const operation = document.paths[path][method];
       expect(operation.operationId).toBe(operationId);
-      expect(operation.security).toEqual([{ bearer: [] }]);
+      expect(operation.security).toEqual([{ bearer: [] }, { signIn: [] }]);
       expect(Object.keys(operation.responses).sort()).toEqual(statuses);
       for (const status of statuses.filter((s) => Number(s) >= 400)) {
         expect(operation.responses[status].content?.['application/json'].schema.$ref).toBe(
@@ -61,7 +81,7 @@ describe('OpenAPI document', () => {
       type: 'http',
       scheme: 'bearer',
     });
-    expect(document.paths['/api/v1/health'].get.security).toBeUndefined();
+    expect(document.paths['/api/v1/health'].get.security).toEqual([]);
     const create = document.components.schemas.CreateCredentialDto.properties;
     expect(create.name.example).toBe('My OpenAI Key');
     expect(create.credentialName.example).toBe('openAIApi');

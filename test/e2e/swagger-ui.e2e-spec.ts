@@ -49,67 +49,95 @@ describe('Swagger UI in a real browser', { skip: SKIP }, () => {
     removeDir(t.dataDir);
   });
 
-  /** Expands an operation, presses "Try it out", optionally fills the JSON body, executes. */
-  async function tryOperation(page: Page, id: string, body?: object): Promise<string> {
+  /**
+   * Expands an operation, presses "Try it out", fills the given parameters and, when given, the
+   * JSON body (else the prefilled example stays), executes, and returns the status and body.
+   */
+  async function tryOperation(
+    page: Page,
+    id: string,
+    input: { params?: Record<string, string>; body?: object } = {},
+  ): Promise<{ status: string; body: string }> {
     const operation = page.locator(`#${id}`);
     await operation.locator('.opblock-summary').first().click();
-    await operation.locator('button.try-out__btn').click();
-    if (body) {
-      await operation.locator('textarea.body-param__text').fill(JSON.stringify(body));
+    // "Try it out" stays on for an operation tried before; pressing it again would cancel.
+    const tryOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' });
+    if ((await tryOut.count()) > 0) {
+      await tryOut.click();
+    }
+    for (const [name, value] of Object.entries(input.params ?? {})) {
+      await operation.locator(`tr[data-param-name="${name}"] input`).fill(value);
+    }
+    if (input.body) {
+      await operation.locator('textarea.body-param__text').fill(JSON.stringify(input.body));
     }
     await operation.locator('button.execute').click();
-    const status = operation
-      .locator('.live-responses-table tr.response .response-col_status')
-      .first();
+    const response = operation.locator('.live-responses-table tr.response').first();
+    const status = response.locator('.response-col_status');
     await status.waitFor({ timeout: 15_000 });
     // The cell holds the code, then "Undocumented" when the document lacks that status.
-    return (await status.innerText()).trim().split(/\s+/)[0];
+    const code = (await status.innerText()).trim().split(/\s+/)[0];
+    const body = await response.locator('.response-col_description pre').first().innerText();
+    // Collapse it again, so the next operation's buttons are the ones in view.
+    await operation.locator('.opblock-summary').first().click();
+    return { status: code, body };
   }
 
-  it('logs in with "Try it out", authorizes with the token, and lists credentials (200)', async () => {
+  it('signs in from the Authorize dialog, then lists, creates and renames a credential', async () => {
     // A fresh browser context keeps storage in memory: the token never reaches a profile on disk.
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     try {
       await page.goto(`${await t.app.getUrl()}/api/docs`);
       await page.locator('#operations-auth-login').waitFor({ timeout: 30_000 });
-
-      expect(await tryOperation(page, 'operations-auth-login', { email, password })).toBe('200');
-      const responseText = await page
-        .locator(
-          '#operations-auth-login .live-responses-table tr.response .response-col_description pre',
-        )
-        .first()
-        .innerText();
-      const { accessToken } = JSON.parse(responseText) as { accessToken: string };
-      ledger.add(accessToken);
-      // Collapse the login so no token shows in the screenshot.
-      await page.locator('#operations-auth-login .opblock-summary').first().click();
+      expect(await page.locator('.opblock-tag').first().innerText()).toMatch(/^auth/);
+      expect(await page.locator('.info .description').innerText()).toContain('Sign in:');
 
       await page.locator('button.authorize').first().click();
-      await page.locator('.auth-container input').first().fill(accessToken);
-      await page.locator('.auth-btn-wrapper button.authorize').click();
-      await page.locator('.auth-btn-wrapper button.btn-done').click();
+      const signIn = page.locator('.auth-container', { has: page.locator('#oauth_username') });
+      await signIn.locator('#oauth_username').fill(email);
+      await signIn.locator('#oauth_password').fill(password);
+      await signIn.locator('button.authorize').click();
+      // Signed in, the form gives way to a Logout button.
+      await page
+        .locator('.auth-container button', { hasText: 'Logout' })
+        .waitFor({ timeout: 15_000 });
+      await page.locator('.auth-btn-wrapper button.btn-done').first().click();
 
-      expect(await tryOperation(page, 'operations-credentials-listCredentials')).toBe('200');
-      const listed = await page
-        .locator(
-          '#operations-credentials-listCredentials .live-responses-table tr.response .response-col_description pre',
-        )
-        .first()
-        .innerText();
-      expect(JSON.parse(listed)).toEqual([]);
+      const empty = await tryOperation(page, 'operations-credentials-listCredentials');
+      expect(empty).toEqual({ status: '200', body: '[]' });
+
+      // The prefilled example body works as it stands.
+      const created = await tryOperation(page, 'operations-credentials-createCredential');
+      expect(created.status).toBe('201');
+      const { id, name } = JSON.parse(created.body) as { id: string; name: string };
+      expect(name).toBe('My OpenAI API');
+
+      const renamed = await tryOperation(page, 'operations-credentials-updateCredential', {
+        params: { id },
+        body: { name: 'Renamed in Swagger UI' },
+      });
+      expect(renamed.status).toBe('200');
+      expect(JSON.parse(renamed.body)).toMatchObject({ id, name: 'Renamed in Swagger UI' });
+
+      const listed = await tryOperation(page, 'operations-credentials-listCredentials');
+      expect(JSON.parse(listed.body)).toEqual([
+        expect.objectContaining({ id, name: 'Renamed in Swagger UI' }),
+      ]);
 
       // The generated curl command repeats the bearer token: keep it out of the artifact.
       await page.addStyleTag({ content: '.curl-command { display: none !important; }' });
-      expect(
-        await page.locator('#operations-credentials-listCredentials').innerText(),
-      ).not.toContain(accessToken);
+      const operation = page.locator('#operations-credentials-listCredentials');
+      await operation.locator('.opblock-summary').first().click();
+      const authorized = await page.evaluate<string>('localStorage.getItem("authorized")');
+      const accessToken = (
+        JSON.parse(authorized) as { signIn: { token: { access_token: string } } }
+      ).signIn.token.access_token;
+      ledger.add(accessToken);
+      expect(await operation.innerText()).not.toContain(accessToken);
       mkdirSync(ARTIFACTS, { recursive: true });
       const screenshot = join(ARTIFACTS, 'swagger-ui-list-credentials.png');
-      await page
-        .locator('#operations-credentials-listCredentials')
-        .screenshot({ path: screenshot });
+      await operation.screenshot({ path: screenshot });
       expect(statSync(screenshot).size).toBeGreaterThan(1000);
       console.log(`Screenshot: ${screenshot}`);
     } finally {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../../src/config/config';
 import { createServer } from '../../src/server';
+import { recordContract } from './contract-recorder';
 
 /** Every log line the app printed, so tests can prove no secret reached one. */
 export class CapturingLogger extends ConsoleLogger {
@@ -43,7 +44,7 @@ export async function createTestApp(
 ): Promise<TestApp> {
   const config = loadConfig({ DATA_DIR: dataDir, ...env });
   const logs = new CapturingLogger();
-  const app = await createServer(config, { logger: logs });
+  const app = await createServer(config, { logger: logs, configureFastify: recordContract });
   const jwt = new JwtService();
   return {
     app,

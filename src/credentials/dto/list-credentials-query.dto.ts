@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { ToInteger } from '../../common/to-integer.decorator';
@@ -27,6 +28,7 @@ export class ListCredentialsQueryDto {
    * `X-Total-Count` gives the total; without both, every credential is returned.
    * @example 1
    */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @ToInteger()
   @IsInt()
@@ -38,6 +40,7 @@ export class ListCredentialsQueryDto {
    * Page size, 1 to 1000 (default 100 when only `page` is given).
    * @example 50
    */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @ToInteger()
   @IsInt()
