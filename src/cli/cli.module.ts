@@ -3,10 +3,12 @@ import { AppConfig } from '../config/config';
 import { CredentialsCoreModule } from '../core/credentials-core.module';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
+import { FlowiseImportModule } from '../flowise-import/flowise-import.module';
 import { standaloneOptions } from '../standalone-options';
 import { BackupCommand } from './backup.command';
 import { ExportCommand } from './export.command';
 import { ImportCommand } from './import.command';
+import { ImportFlowiseCommand } from './import-flowise.command';
 import { KeysRetireCommand } from './keys-retire.command';
 import { KeysRotateDataCommand } from './keys-rotate-data.command';
 import { KeysRotateMasterCommand } from './keys-rotate-master.command';
@@ -32,6 +34,7 @@ export class CliModule {
         CredentialsCoreModule.forRoot(standaloneOptions(config, database)),
         UsersModule,
         WorkspaceModule,
+        FlowiseImportModule,
       ],
       providers: [
         { provide: 'APP_CONFIG', useValue: config },
@@ -44,6 +47,7 @@ export class CliModule {
         KeysVerifyCommand,
         ExportCommand,
         ImportCommand,
+        ImportFlowiseCommand,
         BackupCommand,
       ],
     };

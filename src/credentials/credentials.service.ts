@@ -9,7 +9,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
@@ -24,6 +24,17 @@ import { EncryptionContext, EncryptionProvider } from './encryption/encryption.p
 import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
+
+/** A credential moved in from elsewhere (a Flowise import), with the id and dates it had there. */
+export interface ImportedCredential {
+  id: string;
+  workspaceId: string;
+  name: string;
+  credentialName: string;
+  plainData: PlainData;
+  createdDate: Date;
+  updatedDate: Date;
+}
 /**
  * Optimistic-concurrency attempts when another process wrote the same row in between; each retry
  * waits a random few milliseconds, so two writers that collided do not collide again in lockstep.
@@ -95,6 +106,62 @@ export class CredentialsService {
       throw error;
     }
     return toCredentialResponse(row);
+  }
+
+  /**
+   * Stores imported credentials as `create` does (same encryption, same storage rules) but with
+   * their own ids and dates, in one transaction. Type checks are the importer's: it reports them.
+   */
+  async createImported(credentials: readonly ImportedCredential[]): Promise<void> {
+    const rows: CredentialEntity[] = [];
+    for (const credential of credentials) {
+      const plainData = withoutRedactedValues(credential.plainData);
+      assertStorable(plainData);
+      rows.push({
+        id: credential.id,
+        workspaceId: credential.workspaceId,
+        name: credential.name,
+        credentialName: credential.credentialName,
+        encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), {
+          workspaceId: credential.workspaceId,
+          credentialId: credential.id,
+        }),
+        createdDate: credential.createdDate,
+        updatedDate: credential.updatedDate,
+        version: 1,
+      });
+    }
+    try {
+      await this.credentials.manager.transaction((manager) =>
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(CredentialEntity)
+          .values(rows)
+          .updateEntity(false)
+          .execute(),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(
+          'A credential id of this batch exists already; none was stored',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Which of these ids exist, in any workspace: an importer's conflict check. No secrets. */
+  async locate(
+    ids: readonly string[],
+  ): Promise<Pick<CredentialEntity, 'id' | 'workspaceId' | 'name' | 'credentialName'>[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    return this.credentials.find({
+      select: { id: true, workspaceId: true, name: true, credentialName: true },
+      where: { id: In([...ids]) },
+    });
   }
 
   async update(
