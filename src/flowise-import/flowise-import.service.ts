@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialsService } from '../credentials/credentials.service';
-import { ListCredentialsQueryDto } from '../credentials/dto/list-credentials-query.dto';
 import { PlainData, withoutRedactedValues } from '../credentials/plain-data';
 import { storageProblems, typeProblems } from './credential-checks';
 import { decryptRows, describeDecryptFailures } from './decrypt-rows';
@@ -169,7 +168,7 @@ export class FlowiseImportService {
     const creates = planned.filter((credential) => credential.action === 'create');
     const matches: ImportPreview['nameMatches'] = [];
     for (const workspaceId of new Set(creates.map((credential) => credential.workspaceId))) {
-      const page = await this.credentials.list(workspaceId, {} as ListCredentialsQueryDto);
+      const page = await this.credentials.list(workspaceId, {});
       const names = new Set(page.credentials.map((credential) => credential.name));
       for (const credential of creates) {
         if (credential.workspaceId === workspaceId && names.has(credential.name)) {

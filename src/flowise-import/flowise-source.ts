@@ -48,6 +48,7 @@ export async function readFlowiseSource(from: string): Promise<FlowiseSourceRows
   } catch (error) {
     throw new Error(
       `Cannot read Flowise's credential table from ${source}: ${(error as Error).message}`,
+      { cause: error },
     );
   }
   const rows: FlowiseCredentialRow[] = [];
@@ -55,7 +56,10 @@ export async function readFlowiseSource(from: string): Promise<FlowiseSourceRows
   for (const record of raw) {
     const parsed = toCredentialRow(record);
     if (typeof parsed === 'string') {
-      malformed.push({ id: String(record.id ?? '(no id)'), problem: parsed });
+      malformed.push({
+        id: typeof record.id === 'string' ? record.id : '(no id)',
+        problem: parsed,
+      });
     } else {
       rows.push(parsed);
     }
@@ -86,7 +90,7 @@ function toCredentialRow(record: Record<string, unknown>): FlowiseCredentialRow 
     encryptedData: encryptedData as string,
     createdDate,
     updatedDate,
-    workspaceId: workspaceId === undefined || workspaceId === null ? null : String(workspaceId),
+    workspaceId: typeof workspaceId === 'string' && workspaceId !== '' ? workspaceId : null,
   };
 }
 

@@ -11,8 +11,16 @@ import { createTestApp, TestApp } from './test-app';
  * then opens the same directory in-process to read the secrets back through the service.
  * Credential types are strict, the server's default.
  */
-export function importFlowise(dataDir: string, args: string[]): Promise<CliResult> {
-  return runCli(['import:flowise', ...args], { DATA_DIR: dataDir, CREDENTIAL_TYPES: 'strict' });
+export function importFlowise(
+  dataDir: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
+  return runCli(['import:flowise', ...args], {
+    DATA_DIR: dataDir,
+    CREDENTIAL_TYPES: 'strict',
+    ...env,
+  });
 }
 
 export function openVault(dataDir: string): Promise<TestApp> {
