@@ -3,7 +3,6 @@ import { AppConfig } from '../config/config';
 import { CredentialsCoreModule } from '../core/credentials-core.module';
 import { OpenDatabase } from '../database/open-database';
 import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
-import { FlowiseImportModule } from '../flowise-import/flowise-import.module';
 import { standaloneOptions } from '../standalone-options';
 import { BackupCommand } from './backup.command';
 import { ExportCommand } from './export.command';
@@ -34,7 +33,6 @@ export class CliModule {
         CredentialsCoreModule.forRoot(standaloneOptions(config, database)),
         UsersModule,
         WorkspaceModule,
-        FlowiseImportModule,
       ],
       providers: [
         { provide: 'APP_CONFIG', useValue: config },
