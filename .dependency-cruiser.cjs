@@ -46,6 +46,11 @@ module.exports = {
       ['core', 'common', 'keys', 'credentials'],
       'Sealed bundles on top of the credentials module.',
     ),
+    floor(
+      'flowise-import',
+      ['core', 'common', 'credentials', 'credential-types'],
+      "Moving in from Flowise, through the credentials module's rules.",
+    ),
     floor('health', ['core', 'common'], 'Health checks.'),
     floor(
       'http',

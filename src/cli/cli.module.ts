@@ -9,6 +9,7 @@ import { WorkspaceModule } from '../workspace/workspace.module';
 import { BackupCommand } from './backup.command';
 import { ExportCommand } from './export.command';
 import { ImportCommand } from './import.command';
+import { ImportFlowiseCommand } from './import-flowise.command';
 import { KeysRetireCommand } from './keys-retire.command';
 import { KeysRotateDataCommand } from './keys-rotate-data.command';
 import { KeysRotateMasterCommand } from './keys-rotate-master.command';
@@ -42,6 +43,7 @@ export class CliModule {
         KeysVerifyCommand,
         ExportCommand,
         ImportCommand,
+        ImportFlowiseCommand,
         BackupCommand,
       ],
     };

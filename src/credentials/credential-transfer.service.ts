@@ -1,9 +1,11 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, MoreThan, Repository } from 'typeorm';
+import { isUniqueViolation } from '../common/database-errors';
 import { validateInput } from '../common/validation';
 import { EncryptionProvider } from '../core/encryption.provider';
-import { isWorkspaceId } from '../core/workspace-id';
+import { PlainData, plainDataProblems, withoutRedactedValues } from '../core/plain-data';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialEntity } from './credential.entity';
 import { CreateCredentialDto } from './dto/create-credential.dto';
@@ -20,6 +22,17 @@ export interface TransferredCredential {
 }
 
 export type ConflictPolicy = 'skip' | 'overwrite' | 'fail';
+
+/** A credential moved in from elsewhere (a Flowise import), with the id and dates it had there. */
+export interface ImportedCredential {
+  id: string;
+  workspaceId: string;
+  name: string;
+  credentialName: string;
+  plainData: PlainData;
+  createdDate: Date;
+  updatedDate: Date;
+}
 
 export interface ImportReport {
   readonly created: number;
@@ -159,6 +172,68 @@ export class CredentialTransferService {
       skipped: credentials.length - rows.length,
       workspaces: [...new Set(rows.map((row) => row.workspaceId))].sort(),
     };
+  }
+
+  /**
+   * Stores imported credentials as `create` does (same encryption, same storage rules) but with
+   * their own ids and dates, in one transaction. Type checks are the importer's: it reports them.
+   */
+  async createImported(credentials: readonly ImportedCredential[]): Promise<void> {
+    const rows: CredentialEntity[] = [];
+    for (const credential of credentials) {
+      const plainData = withoutRedactedValues(credential.plainData);
+      const problems = plainDataProblems(plainData, { allowNull: false });
+      if (!isWorkspaceId(credential.workspaceId)) {
+        problems.push(`workspaceId must be ${WORKSPACE_ID_RULE}`);
+      }
+      if (problems.length > 0) {
+        throw new BadRequestException(problems);
+      }
+      rows.push({
+        id: credential.id,
+        workspaceId: credential.workspaceId,
+        name: credential.name,
+        credentialName: credential.credentialName,
+        encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), {
+          workspaceId: credential.workspaceId,
+          credentialId: credential.id,
+        }),
+        createdDate: credential.createdDate,
+        updatedDate: credential.updatedDate,
+        version: 1,
+      });
+    }
+    try {
+      await this.credentials.manager.transaction((manager) =>
+        manager
+          .createQueryBuilder()
+          .insert()
+          .into(CredentialEntity)
+          .values(rows)
+          .updateEntity(false)
+          .execute(),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictException(
+          'A credential id of this batch exists already; none was stored',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Which of these ids exist, in any workspace: an importer's conflict check. No secrets. */
+  async locate(
+    ids: readonly string[],
+  ): Promise<Pick<CredentialEntity, 'id' | 'workspaceId' | 'name' | 'credentialName'>[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    return this.credentials.find({
+      select: { id: true, workspaceId: true, name: true, credentialName: true },
+      where: { id: In([...ids]) },
+    });
   }
 
   private async existing(ids: readonly string[]): Promise<Map<string, CredentialEntity>> {
