@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
+import { corsOptions } from './cors-options';
 import { openDatabase } from './database/open-database';
 import { setUpOpenApi } from './openapi';
 import { VaultFastifyAdapter } from './vault-fastify.adapter';
@@ -28,6 +29,9 @@ export async function createServer(
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);
+    if (config.corsOrigins.length > 0) {
+      app.enableCors(corsOptions(config.corsOrigins));
+    }
     app.enableShutdownHooks();
     setUpOpenApi(app);
     await app.init();

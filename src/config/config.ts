@@ -25,6 +25,7 @@ import { CREDENTIAL_TYPES_MODES, CredentialTypesMode } from '../credential-types
 import { decodeAes256Key, AES_256_KEY_PATTERN } from './key-encoding';
 import { KEY_ID_PATTERN, keyFingerprint, KeyringConfig, parseEncryptionKeys } from './keyring';
 import { ConfigError } from './config-error';
+import { corsOriginsProblems, parseCorsOrigins } from './cors-origins';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
 
 const DURATION_PATTERN = /^\d{1,9}[smhd]?$/;
@@ -162,6 +163,8 @@ class EnvironmentVariables {
   CREDENTIAL_TYPES?: CredentialTypesMode;
 
   @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
+
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
 }
 
 export type { KeyringConfig } from './keyring';
@@ -201,6 +204,8 @@ export interface AppConfig {
   readonly credentialTypes: CredentialTypesMode;
   /** Custom credential types, checked when the server starts. */
   readonly credentialTypesFile?: string;
+  /** `CORS_ORIGINS`: browser origins allowed to call the API; empty means no CORS headers. */
+  readonly corsOrigins: readonly string[];
 }
 
 /**
@@ -216,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   problems.push(...keyringProblems(vars));
   problems.push(...identityProblems(vars));
+  problems.push(...corsOriginsProblems(vars.CORS_ORIGINS));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -260,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(vars.CREDENTIAL_TYPES_FILE !== undefined
       ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }
       : {}),
+    corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
   };
 }
 
@@ -445,6 +452,7 @@ const VARIABLE_NAMES = [
   ...EXTERNAL_ONLY_VARIABLES,
   'CREDENTIAL_TYPES',
   'CREDENTIAL_TYPES_FILE',
+  'CORS_ORIGINS',
 ] as const;
 
 /** Only the variables we know, so unrelated ones never reach validation (or an error). */

@@ -17,11 +17,18 @@ import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto
 import { CredentialEntity } from './credential.entity';
 import { CredentialPage, CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
+import { CredentialForEditResponseDto } from './dto/credential-for-edit-response.dto';
 import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
 import { EncryptionContext, EncryptionProvider } from './encryption/encryption.provider';
-import { mergePlainData, PlainData, plainDataProblems, withoutRedactedValues } from './plain-data';
+import {
+  keepsStoredData,
+  mergePlainData,
+  PlainData,
+  plainDataProblems,
+  withoutRedactedValues,
+} from './plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
 /**
@@ -58,6 +65,15 @@ export class CredentialsService {
 
   async get(workspaceId: string, id: string): Promise<CredentialResponseDto> {
     return toCredentialResponse(await this.findOwned(workspaceId, id));
+  }
+
+  /** The credential with its data redacted as Flowise's edit dialog expects it. */
+  async getForEdit(workspaceId: string, id: string): Promise<CredentialForEditResponseDto> {
+    const row = await this.findOwned(workspaceId, id);
+    return {
+      ...toCredentialResponse(row),
+      plainDataObj: this.types.redact(row.credentialName, await this.decrypt(row)),
+    };
   }
 
   async create(workspaceId: string, dto: CreateCredentialDto): Promise<CredentialResponseDto> {
@@ -104,6 +120,12 @@ export class CredentialsService {
   ): Promise<CredentialResponseDto> {
     if (dto.name === undefined && dto.plainDataObj === undefined) {
       throw new BadRequestException('Nothing to update: send name and/or plainDataObj');
+    }
+    if (dto.name === undefined && keepsStoredData(dto.plainDataObj)) {
+      // Flowise's dialog saves an unchanged credential as `{}` or with every secret echoed back.
+      const row = await this.findOwned(workspaceId, id);
+      assertSameType(row, dto);
+      return toCredentialResponse(row);
     }
     // Queued per row inside this process; the version check covers writers in other processes.
     return this.rowWrites.run(id.toLowerCase(), async () => {
@@ -156,13 +178,9 @@ export class CredentialsService {
     row: CredentialEntity,
     dto: UpdateCredentialDto,
   ): Promise<CredentialEntity> {
-    if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
-      throw new BadRequestException(
-        `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
-      );
-    }
+    assertSameType(row, dto);
     let encryptedData = row.encryptedData;
-    if (dto.plainDataObj !== undefined) {
+    if (dto.plainDataObj !== undefined && !keepsStoredData(dto.plainDataObj)) {
       const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
       assertStorable(merged);
       this.types.assertValid(row.credentialName, merged);
@@ -195,6 +213,14 @@ export class CredentialsService {
 
 function contextOf(row: CredentialEntity): EncryptionContext {
   return { workspaceId: row.workspaceId, credentialId: row.id };
+}
+
+function assertSameType(row: CredentialEntity, dto: UpdateCredentialDto): void {
+  if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
+    throw new BadRequestException(
+      `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
+    );
+  }
 }
 
 /** The merged or created secret must still satisfy the create rules (non-empty, size). */
