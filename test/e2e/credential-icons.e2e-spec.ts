@@ -73,7 +73,7 @@ describe('GET /components-credentials-icon/:name', () => {
 
   it('answers 304 with no body to a matching If-None-Match, 200 to a stale one', async () => {
     const first = await icon(t, 'openAIApi');
-    const etag = first.headers.etag as string;
+    const etag = first.headers.etag;
     const again = await icon(t, 'openAIApi').set('If-None-Match', etag);
     expect(again.status).toBe(304);
     expect((again.body as Buffer).length).toBe(0);
@@ -97,7 +97,7 @@ describe('GET /components-credentials-icon/:name', () => {
     for (const name of names) {
       const response = await icon(t, name);
       expect({ name, status: response.status }).toEqual({ name, status: 200 });
-      etags.add(response.headers.etag as string);
+      etags.add(response.headers.etag);
     }
     // Aliases share their type's icon; the types all differ.
     expect(etags.size).toBe((types.body as unknown[]).length);
