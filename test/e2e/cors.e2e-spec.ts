@@ -60,7 +60,7 @@ describe('CORS (CORS_ORIGINS set)', () => {
     expect(response.status).toBe(200);
     expect(response.headers['access-control-allow-origin']).toBe('https://flowise.example.com');
     expect(response.headers['x-total-count']).toBe('1');
-    const exposed = (response.headers['access-control-expose-headers'])
+    const exposed = response.headers['access-control-expose-headers']
       .split(',')
       .map((name) => name.trim().toLowerCase());
     for (const name of [
