@@ -69,8 +69,8 @@ class FlowiseUiClient {
     expect({ path, status: preflight.status }).toEqual({ path, status: 204 });
     expect(preflight.headers['access-control-allow-origin']).toBe(UI_ORIGIN);
 
-    let req = request(this.t.http())
-      [method](url)
+    const api = request(this.t.http());
+    let req = api[method](url)
       .set('Origin', UI_ORIGIN)
       .set('x-request-from', 'internal')
       .set('Authorization', `Bearer ${this.token}`);
