@@ -126,6 +126,19 @@ describe("Flowise's UI client against the vault", () => {
       name: 'openAIApi',
       inputs: [{ name: 'openAIApiKey', type: 'password' }],
     });
+    // The help texts its forms show: the type's description, each input's description/placeholder.
+    const azure = await ui.getSpecificComponentCredential('azureOpenAIApi');
+    expect(azure.body).toMatchObject({
+      description: expect.stringContaining('official guide') as unknown,
+      inputs: expect.arrayContaining([
+        expect.objectContaining({
+          name: 'azureOpenAIApiVersion',
+          placeholder: '2024-10-21',
+          description: expect.stringContaining('API version lifecycle') as unknown,
+          optional: false,
+        }),
+      ]) as unknown,
+    });
     const icon = await ui.icon('openAIApi');
     expect(icon.status).toBe(200);
     expect(icon.headers['content-type']).toMatch(/^image\//);
