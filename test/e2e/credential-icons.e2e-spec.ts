@@ -66,6 +66,7 @@ describe('GET /components-credentials-icon/:name', () => {
     expect(response.headers.etag).toMatch(/^"[^"]+"$/);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(response.headers['cross-origin-resource-policy']).toBe('cross-origin');
     const svg = (response.body as Buffer).toString('utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg).toContain('<title>OpenAI API</title>');

@@ -70,7 +70,9 @@ export class ComponentsCredentialsIconController {
       .header('ETag', icon.etag)
       .header('Cache-Control', `public, max-age=${ICON_MAX_AGE_SECONDS}`)
       .header('X-Content-Type-Options', 'nosniff')
-      .header('Content-Security-Policy', ICON_CSP);
+      .header('Content-Security-Policy', ICON_CSP)
+      // Flowise's UI on another origin shows it with <img>, which same-origin CORP would block.
+      .header('Cross-Origin-Resource-Policy', 'cross-origin');
     const requestHeaders = { 'if-none-match': ifNoneMatch, 'cache-control': cacheControl };
     if (fresh(requestHeaders, { etag: icon.etag })) {
       reply.status(304).send();
