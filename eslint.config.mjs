@@ -4,7 +4,17 @@ import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-test/', 'node_modules/', 'bench/results/', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-test/',
+      'node_modules/',
+      'bench/results/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

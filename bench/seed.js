@@ -8,9 +8,8 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 const sqlite3 = require('sqlite3');
 
-const { AesGcmEncryptionProvider } = require(
-  path.join(__dirname, '..', 'dist', 'credentials', 'encryption', 'aes-gcm-encryption.provider.js'),
-);
+// From the package root, which keeps its exports wherever the files move.
+const { AesGcmEncryptionProvider } = require(path.join(__dirname, '..', 'dist', 'index.js'));
 
 const ROWS_PER_STATEMENT = 100;
 const COLUMNS = [

@@ -1,20 +1,20 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from './config/config';
 import { CredentialsServiceModule } from './credentials-service.module';
-import { OpenDatabase } from './database/open-database';
-import { preparedTypeOrmModule } from './database/prepared-typeorm.module';
+import { typeOrmOn } from './database/typeorm-on.module';
 import { HealthModule } from './health/health.module';
 import { standaloneOptions } from './standalone-options';
 
-/** The standalone server: our modules on the database `openDatabase` prepared. */
+/** The standalone server: the vault on its own database, with health checks. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        preparedTypeOrmModule(database),
-        CredentialsServiceModule.forRoot(standaloneOptions(config, database)),
+        typeOrmOn(dataSource),
+        CredentialsServiceModule.forRoot(standaloneOptions(config)),
         HealthModule,
       ],
     };

@@ -1,16 +1,16 @@
 export { CredentialsServiceModule } from './credentials-service.module';
-export type { CredentialsServiceOptions } from './core/credentials-service.options';
+export type { CredentialsServiceOptions } from './core/vault-options';
 export { CredentialsService } from './credentials/credentials.service';
 export type { CredentialPage } from './credentials/credentials.repository';
-export { EncryptionProvider } from './credentials/encryption/encryption.provider';
-export type { EncryptionContext } from './credentials/encryption/encryption.provider';
-export { AesGcmEncryptionProvider } from './credentials/encryption/aes-gcm-encryption.provider';
-export { EncryptionKeyMismatchError } from './credentials/encryption/key-canary';
+export { EncryptionProvider } from './core/encryption.provider';
+export type { EncryptionContext } from './core/encryption.provider';
+export { AesGcmEncryptionProvider } from './keys/aes-gcm-encryption.provider';
+export { ConfigError, EncryptionKeyMismatchError } from './core/errors';
 export { JwtAuthGuard } from './auth/jwt-auth.guard';
-export type { Principal } from './auth/principal';
-export { CurrentWorkspace } from './workspace/current-workspace.decorator';
+export type { Principal } from './core/principal';
+export { CurrentWorkspace } from './auth/current-workspace.decorator';
 export { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './database/schema';
-export type { PlainData } from './credentials/plain-data';
+export type { PlainData } from './core/plain-data';
 export { KeyHierarchy } from './keys/key-hierarchy';
 export { KeyHierarchyEncryptionProvider } from './keys/key-hierarchy-encryption.provider';
 export type { MasterKeyInfo, MasterKeyProvider } from './keys/master-key.provider';
@@ -19,15 +19,15 @@ export { CredentialTypesRegistry } from './credential-types/credential-types.reg
 export type {
   CredentialTypeDefinition,
   CredentialTypeInput,
-  CredentialTypesMode,
 } from './credential-types/credential-type';
+export type { CredentialTypesMode } from './core/credential-types-mode';
 export { PermissionsGuard } from './auth/permissions.guard';
 export { RequirePermissions } from './auth/require-permissions.decorator';
 export { CurrentPrincipal } from './auth/current-principal.decorator';
-export { PERMISSIONS, ROLES, ROLE_PERMISSIONS } from './auth/permissions';
-export type { Permission, Role } from './auth/permissions';
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS } from './core/permissions';
+export type { Permission, Role } from './core/permissions';
 export type {
   ExternalIdpOptions,
   InitialAdminOptions,
   LoginThrottleOptions,
-} from './core/credentials-service.options';
+} from './core/vault-options';

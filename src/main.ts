@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { loadConfig } from './config/config';
-import { ConfigError } from './config/config-error';
-import { EncryptionKeyMismatchError } from './credentials/encryption/key-canary';
+import { ConfigError, EncryptionKeyMismatchError } from './core/errors';
 import { API_PREFIX, createServer } from './server';
 import { DOCS_PATH } from './openapi';
 

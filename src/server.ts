@@ -3,8 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
+import { DataSource } from 'typeorm';
 import { corsOptions } from './cors-options';
-import { openDatabase } from './database/open-database';
+import { dataSourceOptions } from './database/data-source-options';
 import { setUpOpenApi } from './openapi';
 import { VaultFastifyAdapter } from './vault-fastify.adapter';
 
@@ -16,15 +17,15 @@ export interface ServerOptions {
   logger?: LogLevel[] | LoggerService | false;
 }
 
-/** Builds the standalone server (not listening yet): database checked and migrated, routes, docs. */
+/** Builds the standalone server (not listening yet): keys checked, database migrated, routes, docs. */
 export async function createServer(
   config: AppConfig,
   options: ServerOptions = {},
 ): Promise<NestFastifyApplication> {
-  const database = await openDatabase(config);
+  const dataSource = new DataSource(dataSourceOptions(config));
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(config, database),
+      AppModule.forRoot(config, dataSource),
       new VaultFastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
@@ -38,8 +39,9 @@ export async function createServer(
     await app.getHttpAdapter().getInstance().ready();
     return app;
   } catch (error) {
-    if (database.dataSource.isInitialized) {
-      await database.dataSource.destroy();
+    // A refused start (wrong key, bad configuration) must not leave the database open.
+    if (dataSource.isInitialized) {
+      await dataSource.destroy();
     }
     throw error;
   }

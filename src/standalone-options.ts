@@ -1,17 +1,14 @@
 import { AppConfig } from './config/config';
-import { CredentialsServiceOptions } from './core/credentials-service.options';
-import { OpenDatabase } from './database/open-database';
+import { CredentialsServiceOptions } from './core/vault-options';
 
 /**
  * The module options of the standalone server and of the operator CLI, from one configuration:
  * both run the same services, so both must see the same secrets and settings.
  */
-export function standaloneOptions(
-  config: AppConfig,
-  database: OpenDatabase,
-): CredentialsServiceOptions {
+export function standaloneOptions(config: AppConfig): CredentialsServiceOptions {
   return {
-    encryption: database.encryption,
+    keyring: config.keyring,
+    migrate: true,
     jwtSecret: config.jwtSecret,
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: config.refreshTokenTtlSeconds,

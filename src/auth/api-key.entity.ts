@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Permission } from './permissions';
+import type { Permission } from '../core/permissions';
 
 @Entity({ name: 'api_key' })
 @Index('IDX_api_key_workspace', ['workspaceId'])

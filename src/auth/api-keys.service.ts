@@ -4,17 +4,19 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  OnModuleInit,
   UnauthorizedException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { EntityManager, Repository } from 'typeorm';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { ApiKeyEntity } from './api-key.entity';
-import { Permission } from './permissions';
-import { Principal } from './principal';
+import { Permission } from '../core/permissions';
+import { Principal } from '../core/principal';
+import { WorkspaceLifecycle, WorkspaceParticipant } from '../core/workspace-lifecycle';
 
 /** Every API key starts with this, so secret scanners can recognise a leaked one. */
 export const API_KEY_PREFIX = 'cvk_';
@@ -49,19 +51,24 @@ export interface NewApiKey {
  * (at once on the one that revoked it) and an expired one exactly at its expiry.
  */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
   private readonly logger = new Logger('ApiKeys');
   private readonly hmacKey: Buffer;
   private readonly lastUsedWrites = new Map<string, number>();
   private readonly verified = new Map<string, CachedKey>();
 
   constructor(
-    @Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions,
+    @Inject(VAULT_OPTIONS) options: CredentialsServiceOptions,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    private readonly lifecycle: WorkspaceLifecycle,
   ) {
     this.hmacKey =
       options.apiKeySecret ??
       Buffer.from(hkdfSync('sha256', options.jwtSecret, '', 'credential-vault api-key hmac', 32));
+  }
+
+  onModuleInit(): void {
+    this.lifecycle.register(this);
   }
 
   static isApiKey(token: string): boolean {
@@ -111,6 +118,20 @@ export class ApiKeysService {
       }
     }
     this.logger.log(`API key ${id} revoked in workspace ${workspaceId}`);
+  }
+
+  /** A deleted workspace's keys go in its deletion's transaction. */
+  async removeWorkspaceRows(workspaceId: string, manager: EntityManager): Promise<void> {
+    await manager.delete(ApiKeyEntity, { workspaceId });
+  }
+
+  /** Once the deletion committed, this process stops trusting the keys it had verified. */
+  workspaceRemoved(workspaceId: string): void {
+    for (const [hash, cached] of this.verified) {
+      if (cached.principal.workspaceId === workspaceId) {
+        this.verified.delete(hash);
+      }
+    }
   }
 
   /** The caller a bearer API key stands for; 401 when it is unknown, revoked or expired. */

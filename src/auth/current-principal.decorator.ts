@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { Principal } from './principal';
+import { Principal } from '../core/principal';
 
 /** The verified caller; only `JwtAuthGuard` sets it. */
 export const CurrentPrincipal = createParamDecorator(

@@ -13,10 +13,10 @@ import {
   jwtVerify,
 } from 'jose';
 import { createPublicKey } from 'node:crypto';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions, ExternalIdpOptions } from '../core/credentials-service.options';
-import { isPermission, Permission } from './permissions';
-import { isClaimString, Principal } from './principal';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions, ExternalIdpOptions } from '../core/vault-options';
+import { isPermission, Permission } from '../core/permissions';
+import { isClaimString, Principal } from '../core/principal';
 
 /** Tolerated clock difference with the provider, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -33,7 +33,7 @@ export class ExternalIdpService {
   /** The provider's JWKS, or the configured PEM key behind the same interface. */
   private readonly key?: JWTVerifyGetKey;
 
-  constructor(@Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions) {
+  constructor(@Inject(VAULT_OPTIONS) options: CredentialsServiceOptions) {
     this.idp = options.externalIdp;
     if (this.idp?.jwksUrl) {
       this.key = createRemoteJWKSet(new URL(this.idp.jwksUrl), {

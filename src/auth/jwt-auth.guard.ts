@@ -4,7 +4,7 @@ import { JsonWebTokenError, NotBeforeError, TokenExpiredError } from 'jsonwebtok
 import { ApiKeysService } from './api-keys.service';
 import { ExternalIdpService } from './external-idp.service';
 import { JWT_STRATEGY } from './jwt.strategy';
-import { Principal } from './principal';
+import { Principal } from '../core/principal';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 interface BearerRequest {

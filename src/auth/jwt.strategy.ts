@@ -2,10 +2,10 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
-import { CREDENTIAL_PERMISSIONS, isPermission, Permission } from './permissions';
-import { isClaimString, Principal } from './principal';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
+import { CREDENTIAL_PERMISSIONS, isPermission, Permission } from '../core/permissions';
+import { isClaimString, Principal } from '../core/principal';
 
 /** Passport's strategy registry is global to the process, so the name is ours alone. */
 export const JWT_STRATEGY = 'credentials-jwt';
@@ -23,7 +23,7 @@ interface TokenClaims {
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
-  constructor(@Inject(MODULE_OPTIONS_TOKEN) options: CredentialsServiceOptions) {
+  constructor(@Inject(VAULT_OPTIONS) options: CredentialsServiceOptions) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // A KeyObject, not a string: given a string, jsonwebtoken first tries it as a PEM public

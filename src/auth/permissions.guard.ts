@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Permission } from './permissions';
-import { Principal } from './principal';
+import { Permission } from '../core/permissions';
+import { Principal } from '../core/principal';
 import { REQUIRED_PERMISSIONS } from './require-permissions.decorator';
 
 /**

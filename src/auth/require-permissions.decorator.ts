@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension, ApiOperation } from '@nestjs/swagger';
-import { Permission } from './permissions';
+import { Permission } from '../core/permissions';
 
 export const REQUIRED_PERMISSIONS = 'credentials-vault:required-permissions';
 

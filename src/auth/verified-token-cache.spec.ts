@@ -1,6 +1,6 @@
 import { expect } from 'expect';
 import { describe, it } from 'node:test';
-import { Principal } from './principal';
+import { Principal } from '../core/principal';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 const principal: Principal = {

@@ -1,4 +1,4 @@
-import { Principal } from './principal';
+import { Principal } from '../core/principal';
 
 /** Bounded, so a flood of distinct tokens cannot grow the process; full means start over. */
 const MAX_ENTRIES = 10_000;

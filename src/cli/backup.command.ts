@@ -1,16 +1,19 @@
-import { Inject } from '@nestjs/common';
 import { resolve } from 'node:path';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { DataSource } from 'typeorm';
 import { backupDatabase } from '../database/backup';
-import { OpenDatabase } from '../database/open-database';
-import { OPEN_DATABASE } from './open-database.token';
+import { KeyCustody } from '../keys/key-custody';
+import { VaultCommand } from './vault-command';
 
 @Command({
   name: 'backup',
   description: 'A consistent online copy of the database (VACUUM INTO); keys are NOT included',
 })
-export class BackupCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class BackupCommand extends VaultCommand {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly custody: KeyCustody,
+  ) {
     super();
   }
 
@@ -24,10 +27,10 @@ export class BackupCommand extends CommandRunner {
   }
 
   async run(_params: string[], options: { out: string }): Promise<void> {
-    const bytes = await backupDatabase(this.database.dataSource, options.out);
+    const bytes = await backupDatabase(this.dataSource, options.out);
     console.log(`Backed up the database to ${options.out} (${bytes} bytes).`);
     console.log(
-      `It holds no key: back up the master keys (${this.database.keySource}) separately, ` +
+      `It holds no key: back up the master keys (${this.custody.opened.source}) separately, ` +
         'and keep the two apart.',
     );
   }

@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
-import { CredentialsCoreModule } from '../core/credentials-core.module';
-import { OpenDatabase } from '../database/open-database';
-import { preparedTypeOrmModule } from '../database/prepared-typeorm.module';
+import { CredentialsServiceModule } from '../credentials-service.module';
+import { typeOrmOn } from '../database/typeorm-on.module';
 import { standaloneOptions } from '../standalone-options';
+import { UsersModule } from '../users/users.module';
+import { WorkspaceModule } from '../workspace/workspace.module';
 import { BackupCommand } from './backup.command';
 import { ExportCommand } from './export.command';
 import { ImportCommand } from './import.command';
@@ -12,30 +14,26 @@ import { KeysRotateDataCommand } from './keys-rotate-data.command';
 import { KeysRotateMasterCommand } from './keys-rotate-master.command';
 import { KeysStatusCommand } from './keys-status.command';
 import { KeysVerifyCommand } from './keys-verify.command';
-import { OPEN_DATABASE } from './open-database.token';
-import { UsersModule } from '../users/users.module';
-import { WorkspaceModule } from '../workspace/workspace.module';
 import { UserCreateCommand } from './user-create.command';
 
 /**
- * The operator CLI (`npm run cli -- <command>`): the same database, checks and services as the
- * server, without HTTP. Each command is a nest-commander `CommandRunner` listed in `commands`.
+ * The operator CLI (`npm run cli -- <command>`): the server's own modules, options and start-up
+ * checks, without HTTP. Each command is a nest-commander `CommandRunner` that injects the
+ * services it needs.
  */
 @Module({})
 export class CliModule {
-  static forRoot(config: AppConfig, database: OpenDatabase): DynamicModule {
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     return {
       module: CliModule,
       imports: [
-        preparedTypeOrmModule(database),
-        // The identity commands use the same services, and so the same options, as the server.
-        CredentialsCoreModule.forRoot(standaloneOptions(config, database)),
+        typeOrmOn(dataSource),
+        CredentialsServiceModule.forRoot(standaloneOptions(config)),
+        // Already part of the vault; imported to reach their services.
         UsersModule,
         WorkspaceModule,
       ],
       providers: [
-        { provide: 'APP_CONFIG', useValue: config },
-        { provide: OPEN_DATABASE, useValue: database },
         UserCreateCommand,
         KeysStatusCommand,
         KeysRotateMasterCommand,

@@ -1,13 +1,15 @@
 import { CommandFactory } from 'nest-commander';
+import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config';
-import { openDatabase } from '../database/open-database';
+import { dataSourceOptions } from '../database/data-source-options';
 import { CliModule } from './cli.module';
+import { StderrLogger } from './stderr-logger';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = await openDatabase(config);
-  await CommandFactory.run(CliModule.forRoot(config, database), {
-    logger: ['error', 'warn'],
+  const dataSource = new DataSource(dataSourceOptions(config));
+  await CommandFactory.run(CliModule.forRoot(config, dataSource), {
+    logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
     errorHandler: (error) => {
       if ((error as { code?: string }).code === 'commander.helpDisplayed') {
         process.exit(0);

@@ -1,12 +1,10 @@
-import { Inject } from '@nestjs/common';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { OpenDatabase } from '../database/open-database';
-import { collectCredentials } from '../portability/credential-portability';
+import { Command, Option } from 'nest-commander';
+import { CredentialTransferService } from '../credentials/credential-transfer.service';
 import { passphraseProblem, sealBundle } from '../portability/sealed-bundle';
-import { OPEN_DATABASE } from './open-database.token';
 import { readPassphrase } from './read-passphrase';
+import { VaultCommand } from './vault-command';
 
 @Command({
   name: 'export',
@@ -14,8 +12,8 @@ import { readPassphrase } from './read-passphrase';
     'Write a sealed bundle of every credential (or one workspace): passphrase from stdin, ' +
     'scrypt + AES-256-GCM',
 })
-export class ExportCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class ExportCommand extends VaultCommand {
+  constructor(private readonly transfer: CredentialTransferService) {
     super();
   }
 
@@ -39,11 +37,7 @@ export class ExportCommand extends CommandRunner {
     if (problem) {
       throw new Error(problem);
     }
-    const credentials = await collectCredentials(
-      this.database.dataSource,
-      this.database.encryption,
-      options.workspace,
-    );
+    const credentials = await this.transfer.exportAll(options.workspace);
     const bundle = await sealBundle(credentials, passphrase);
     // Only the sealed form is ever written; 'wx' refuses to replace an existing file.
     writeFileSync(options.out, bundle, { mode: 0o600, flag: 'wx' });

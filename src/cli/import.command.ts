@@ -1,12 +1,13 @@
-import { Inject } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { OpenDatabase } from '../database/open-database';
-import { ConflictPolicy, importCredentials } from '../portability/credential-portability';
+import { Command, Option } from 'nest-commander';
+import {
+  ConflictPolicy,
+  CredentialTransferService,
+} from '../credentials/credential-transfer.service';
 import { openBundle } from '../portability/sealed-bundle';
-import { OPEN_DATABASE } from './open-database.token';
 import { readPassphrase } from './read-passphrase';
+import { VaultCommand } from './vault-command';
 
 const POLICIES: ConflictPolicy[] = ['skip', 'overwrite', 'fail'];
 
@@ -16,8 +17,8 @@ const POLICIES: ConflictPolicy[] = ['skip', 'overwrite', 'fail'];
     'Import a sealed bundle (passphrase from stdin), re-encrypted under this instance’s keys; ' +
     'ids, names and dates are kept',
 })
-export class ImportCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class ImportCommand extends VaultCommand {
+  constructor(private readonly transfer: CredentialTransferService) {
     super();
   }
 
@@ -46,12 +47,10 @@ export class ImportCommand extends CommandRunner {
   ): Promise<void> {
     const contents = readFileSync(options.in, 'utf8');
     const { header, credentials } = await openBundle(contents, await readPassphrase());
-    const report = await importCredentials(
-      this.database.dataSource,
-      this.database.encryption,
-      credentials,
-      { workspaceId: options.workspace, onConflict: options.onConflict ?? 'fail' },
-    );
+    const report = await this.transfer.importAll(credentials, {
+      workspaceId: options.workspace,
+      onConflict: options.onConflict ?? 'fail',
+    });
     console.log(
       `Bundle of ${header.createdAt}: ${header.counts.credentials} credential(s). Imported: ` +
         `${report.created} created, ${report.overwritten} overwritten, ${report.skipped} skipped` +

@@ -1,26 +1,23 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandRunner } from 'nest-commander';
-import { OpenDatabase } from '../database/open-database';
+import { Command } from 'nest-commander';
 import { MasterKeyRotation } from '../keys/master-key-rotation';
-import { OPEN_DATABASE } from './open-database.token';
+import { VaultCommand } from './vault-command';
 
 @Command({
   name: 'keys:retire',
   arguments: '<kid>',
   description: 'Retire a master key that nothing uses any more (deletes its key file)',
 })
-export class KeysRetireCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class KeysRetireCommand extends VaultCommand {
+  constructor(private readonly rotation: MasterKeyRotation) {
     super();
   }
 
   async run([kid]: string[]): Promise<void> {
-    const result = await new MasterKeyRotation(this.database.keys).retire(kid);
+    const result = await this.rotation.retire(kid);
     if (result.retired) {
       console.log(result.message);
     } else {
-      console.error(result.message);
-      process.exitCode = 1;
+      this.refuse(result.message);
     }
   }
 }

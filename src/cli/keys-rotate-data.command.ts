@@ -1,9 +1,7 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { OpenDatabase } from '../database/open-database';
+import { Command, Option } from 'nest-commander';
 import { DataKeyRotation } from '../keys/data-key-rotation';
-import { OPEN_DATABASE } from './open-database.token';
 import { parsePositiveInt, progressBar } from './progress';
+import { VaultCommand } from './vault-command';
 
 interface RotateDataFlags {
   workspace?: string;
@@ -18,8 +16,8 @@ interface RotateDataFlags {
     'New data-key version, and re-encrypt the rows to it in batches while servers run ' +
     '(resumable: run it again after a crash)',
 })
-export class KeysRotateDataCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class KeysRotateDataCommand extends VaultCommand {
+  constructor(private readonly rotation: DataKeyRotation) {
     super();
   }
 
@@ -45,13 +43,12 @@ export class KeysRotateDataCommand extends CommandRunner {
 
   async run(_params: string[], options: RotateDataFlags): Promise<void> {
     if ((options.workspace === undefined) === (options.all !== true)) {
-      console.error('Give exactly one of --workspace <id> and --all');
-      process.exitCode = 2;
+      this.refuse('Give exactly one of --workspace <id> and --all', 2);
       return;
     }
     const bar = progressBar('Re-encrypting');
     const started = Date.now();
-    const result = await new DataKeyRotation(this.database.dataSource, this.database.encryption)
+    const result = await this.rotation
       .rotate({
         workspaceId: options.workspace,
         batchSize: options.batchSize ?? 200,
@@ -72,8 +69,6 @@ export class KeysRotateDataCommand extends CommandRunner {
     for (const failure of result.failures) {
       console.error(`  ${failure.id} (${failure.workspaceId}): ${failure.reason}`);
     }
-    if (result.failures.length > 0) {
-      process.exitCode = 1;
-    }
+    this.failIf(result.failures.length > 0);
   }
 }

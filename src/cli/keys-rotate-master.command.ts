@@ -1,9 +1,7 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
 import { KEY_ID_PATTERN } from '../config/keyring';
-import { OpenDatabase } from '../database/open-database';
 import { MasterKeyRotation } from '../keys/master-key-rotation';
-import { OPEN_DATABASE } from './open-database.token';
+import { VaultCommand } from './vault-command';
 
 @Command({
   name: 'keys:rotate-master',
@@ -11,8 +9,8 @@ import { OPEN_DATABASE } from './open-database.token';
     'Make a new master key active and rewrap every workspace data key under it (key files: ' +
     'generates the key; ENCRYPTION_KEYS: rewraps to the first key)',
 })
-export class KeysRotateMasterCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class KeysRotateMasterCommand extends VaultCommand {
+  constructor(private readonly rotation: MasterKeyRotation) {
     super();
   }
 
@@ -26,7 +24,7 @@ export class KeysRotateMasterCommand extends CommandRunner {
 
   async run(_params: string[], options: { kid?: string }): Promise<void> {
     const started = Date.now();
-    const result = await new MasterKeyRotation(this.database.keys).rotate(options.kid);
+    const result = await this.rotation.rotate(options.kid);
     console.log(
       `Master key ${result.kid} is active${result.created ? ' (new key created)' : ''}; ` +
         `rewrapped ${result.rewrapped} data key(s) in ${Date.now() - started} ms.`,
@@ -36,8 +34,6 @@ export class KeysRotateMasterCommand extends CommandRunner {
         `  could not rewrap ${failure.workspaceId || '(vault canary)'} v${failure.version}: ${failure.reason}`,
       );
     }
-    if (result.failures.length > 0) {
-      process.exitCode = 1;
-    }
+    this.failIf(result.failures.length > 0);
   }
 }

@@ -1,15 +1,13 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { OpenDatabase } from '../database/open-database';
-import { keyStatus } from '../keys/key-status';
-import { OPEN_DATABASE } from './open-database.token';
+import { Command, Option } from 'nest-commander';
+import { KeyStatusReport } from '../keys/key-status';
+import { VaultCommand } from './vault-command';
 
 @Command({
   name: 'keys:status',
   description: 'Master keys, data-key versions and how many rows use each (never key material)',
 })
-export class KeysStatusCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class KeysStatusCommand extends VaultCommand {
+  constructor(private readonly report: KeyStatusReport) {
     super();
   }
 
@@ -19,8 +17,7 @@ export class KeysStatusCommand extends CommandRunner {
   }
 
   async run(_params: string[], options: { json?: boolean }): Promise<void> {
-    const { dataSource, keys, keySource } = this.database;
-    const status = await keyStatus(dataSource, keys, keySource);
+    const status = await this.report.status();
     if (options.json) {
       console.log(JSON.stringify(status, null, 2));
       return;

@@ -1,16 +1,14 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandRunner, Option } from 'nest-commander';
-import { OpenDatabase } from '../database/open-database';
-import { verifyKeys } from '../keys/key-verification';
-import { OPEN_DATABASE } from './open-database.token';
+import { Command, Option } from 'nest-commander';
+import { KeyVerification } from '../keys/key-verification';
 import { progressBar } from './progress';
+import { VaultCommand } from './vault-command';
 
 @Command({
   name: 'keys:verify',
   description: 'Decrypt every row (plaintext discarded); counts per key and failures by id',
 })
-export class KeysVerifyCommand extends CommandRunner {
-  constructor(@Inject(OPEN_DATABASE) private readonly database: OpenDatabase) {
+export class KeysVerifyCommand extends VaultCommand {
+  constructor(private readonly verification: KeyVerification) {
     super();
   }
 
@@ -21,10 +19,9 @@ export class KeysVerifyCommand extends CommandRunner {
 
   async run(_params: string[], options: { json?: boolean }): Promise<void> {
     const bar = progressBar('Verifying');
-    const result = await verifyKeys(this.database.dataSource, this.database.encryption, {
-      batchSize: 500,
-      onProgress: bar.update,
-    }).finally(bar.stop);
+    const result = await this.verification
+      .verify({ batchSize: 500, onProgress: bar.update })
+      .finally(bar.stop);
     const clean = result.failures.length === 0 && result.canary === 'ok';
     if (options.json) {
       console.log(JSON.stringify(result, null, 2));
@@ -43,8 +40,6 @@ export class KeysVerifyCommand extends CommandRunner {
       }
       console.log(clean ? 'keys:verify: clean' : 'keys:verify: FAILURES');
     }
-    if (!clean) {
-      process.exitCode = 1;
-    }
+    this.failIf(!clean);
   }
 }

@@ -1,6 +1,6 @@
 import { JwtService } from '@nestjs/jwt';
 import { parseArgs } from 'node:util';
-import { isPermission, PERMISSIONS } from '../auth/permissions';
+import { isPermission, PERMISSIONS } from '../core/permissions';
 import { loadConfig } from '../config/config';
 
 const USAGE =

@@ -2,7 +2,7 @@ import { validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { DataSource } from 'typeorm';
-import { isRole, Role, ROLES } from '../auth/permissions';
+import { isRole, Role, ROLES } from '../core/permissions';
 import { CreateUserDto } from '../users/dto/create-user.dto';
 import { UsersService } from '../users/users.service';
 import { WorkspaceService } from '../workspace/workspace.service';

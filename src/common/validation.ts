@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, Type, ValidationPipe } from '@nestjs/common';
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -45,3 +45,14 @@ export const validationPipe = new RefusingPrototypeKeysValidationPipe({
   transform: true,
   validationError: { target: false, value: false },
 });
+
+/**
+ * Validates and converts input exactly as the HTTP pipe does, with the same messages, so that
+ * services apply the API's rules to in-process callers too: one implementation for both.
+ */
+export async function validateInput<T extends object>(
+  metatype: Type<T>,
+  value: unknown,
+): Promise<T> {
+  return (await validationPipe.transform(value, { type: 'body', metatype })) as T;
+}

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AesGcmEncryptionProvider } from '../credentials/encryption/aes-gcm-encryption.provider';
+import { AesGcmEncryptionProvider } from '../keys/aes-gcm-encryption.provider';
 import { loadConfig } from './config';
 import { keyFingerprint, parseEncryptionKeys } from './keyring';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../core/errors';
 
 /** Creates the data directory (owner-only) when it does not exist yet. */
 export function ensureDataDir(dir: string): void {

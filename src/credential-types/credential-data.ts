@@ -1,5 +1,5 @@
 import { isNumberString } from 'class-validator';
-import { PlainData } from '../credentials/plain-data';
+import { PlainData } from '../core/plain-data';
 import { CredentialTypeDefinition, CredentialTypeInput, isRequiredInput } from './credential-type';
 
 /**

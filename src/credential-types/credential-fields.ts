@@ -1,4 +1,4 @@
-import { PlainData } from '../credentials/plain-data';
+import { PlainData } from '../core/plain-data';
 import { CredentialTypeDefinition, isSecretInput } from './credential-type';
 import { CredentialFieldDto } from './dto/credential-field.dto';
 

@@ -53,10 +53,6 @@ export interface CredentialTypeDefinition {
   icon?: string;
 }
 
-/** `strict`: only known types are stored; `permissive`: unknown types get the generic checks. */
-export type CredentialTypesMode = 'strict' | 'permissive';
-export const CREDENTIAL_TYPES_MODES: readonly CredentialTypesMode[] = ['strict', 'permissive'];
-
 /** The same rule as `credentialName` in requests. */
 export const CREDENTIAL_TYPE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,100}$/;
 

@@ -1,7 +1,7 @@
 import { FactoryProvider, Logger, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { ComponentsCredentialsController } from './components-credentials.controller';
 import { CredentialTypesRegistry } from './credential-types.registry';
 import { ComponentsCredentialsIconController } from './icons/components-credentials-icon.controller';
@@ -9,7 +9,7 @@ import { CredentialIcons } from './icons/credential-icons';
 
 const credentialTypesRegistry: FactoryProvider<CredentialTypesRegistry> = {
   provide: CredentialTypesRegistry,
-  inject: [MODULE_OPTIONS_TOKEN],
+  inject: [VAULT_OPTIONS],
   useFactory: (options: CredentialsServiceOptions) => {
     const registry = new CredentialTypesRegistry({
       mode: options.credentialTypes,

@@ -1,15 +1,12 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { distance } from 'fastest-levenshtein';
-import { PlainData } from '../credentials/plain-data';
+import { PlainData } from '../core/plain-data';
 import { BUILT_IN_ALIASES, BUILT_IN_TYPES } from './catalogue/built-in-catalogue';
 import { credentialDataProblems } from './credential-data';
 import { describeFields } from './credential-fields';
 import { redactPlainData } from './redacted-plain-data';
-import {
-  CREDENTIAL_TYPE_NAME_PATTERN,
-  CredentialTypeDefinition,
-  CredentialTypesMode,
-} from './credential-type';
+import { CREDENTIAL_TYPE_NAME_PATTERN, CredentialTypeDefinition } from './credential-type';
+import { CredentialTypesMode } from '../core/credential-types-mode';
 import { loadCustomTypesFile } from './custom-types-file';
 import { CredentialFieldDto } from './dto/credential-field.dto';
 import { CredentialTypeDto, toCredentialTypeResponse } from './dto/credential-type.dto';

@@ -18,8 +18,8 @@ import {
 } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from '../config/config-error';
-import { PLAIN_DATA_LIMITS } from '../credentials/plain-data';
+import { ConfigError } from '../core/errors';
+import { PLAIN_DATA_LIMITS } from '../core/plain-data';
 import {
   CREDENTIAL_TYPE_NAME_PATTERN,
   CredentialTypeDefinition,

@@ -1,6 +1,6 @@
 import { expect } from 'expect';
 import { describe, it } from 'node:test';
-import { FLOWISE_REDACTED_VALUE } from '../credentials/plain-data';
+import { FLOWISE_REDACTED_VALUE } from '../core/plain-data';
 import { CredentialTypesRegistry } from './credential-types.registry';
 
 describe('redacted plain data (GET /credentials/:id)', () => {

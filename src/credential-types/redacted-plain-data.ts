@@ -1,4 +1,4 @@
-import { FLOWISE_REDACTED_VALUE, PlainData } from '../credentials/plain-data';
+import { FLOWISE_REDACTED_VALUE, PlainData } from '../core/plain-data';
 import { CredentialTypeDefinition, isSecretInput } from './credential-type';
 
 /**

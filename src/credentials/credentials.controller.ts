@@ -11,7 +11,6 @@ import {
   Query,
   Res,
   UseGuards,
-  UsePipes,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -19,9 +18,9 @@ import { PermissionsGuard } from '../auth/permissions.guard';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { validationPipe } from '../common/validation';
-import { ApiCreateCredentialBody } from '../credential-types/api-create-credential-body.decorator';
+import { ApiCreateCredentialBody } from './dto/api-create-credential-body.decorator';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
-import { CurrentWorkspace } from '../workspace/current-workspace.decorator';
+import { CurrentWorkspace } from '../auth/current-workspace.decorator';
 import { CredentialsService } from './credentials.service';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { CredentialForEditResponseDto } from './dto/credential-for-edit-response.dto';
@@ -38,7 +37,6 @@ interface HeaderWriter {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UsePipes(validationPipe)
 @Controller('credentials')
 export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}
@@ -58,7 +56,7 @@ export class CredentialsController {
   @ApiErrorResponses(400, 403)
   async listCredentials(
     @CurrentWorkspace() workspaceId: string,
-    @Query() query: ListCredentialsQueryDto,
+    @Query(validationPipe) query: ListCredentialsQueryDto,
     @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialResponseDto[]> {
     const page = await this.credentials.list(workspaceId, query);
@@ -97,7 +95,10 @@ export class CredentialsController {
     return this.credentials.fields(workspaceId, id);
   }
 
-  /** Store a new credential; its secret fields are encrypted before they reach the database. */
+  /**
+   * Store a new credential; its secret fields are encrypted before they reach the database.
+   * (Bodies are validated by the service, which holds the rules for every caller.)
+   */
   @Post()
   @RequirePermissions('credentials:create')
   @ApiCreateCredentialBody()

@@ -8,7 +8,7 @@ import { AppConfig } from '../config/config';
 import { dataSourceOptions } from '../database/data-source-options';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsRepository } from './credentials.repository';
-import { toCredentialResponse } from './dto/credential-response.dto';
+import { toCredentialResponse } from './credential-row-mapper';
 
 /**
  * The hand-built reads must return exactly what TypeORM's `find` returned before them: same

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Driver, Repository } from 'typeorm';
-import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { CredentialRowMapper } from './credential-row-mapper';
 import { CredentialEntity } from './credential.entity';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 
@@ -10,9 +10,6 @@ export interface CredentialPage {
   /** Set when the caller asked for a page. */
   total?: number;
 }
-
-/** How TypeORM's SQLite driver stores a date: UTC text, `YYYY-MM-DD HH:MM:SS.mmm`. */
-const STORED_UTC_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
 
 export interface CredentialListOptions {
   credentialNames?: string[];
@@ -36,10 +33,8 @@ export interface CredentialListOptions {
 @Injectable()
 export class CredentialsRepository {
   private readonly driver: Driver;
-  private readonly columns: ColumnMetadata[];
-  /** The column of each response property. */
-  private readonly columnOf: Record<keyof CredentialResponseDto, ColumnMetadata>;
-  private readonly datesAreUtcText: boolean;
+  /** Rows to entities and responses, for these columns and this driver. */
+  readonly rows: CredentialRowMapper;
   private readonly sql: {
     select: string;
     count: string;
@@ -59,21 +54,8 @@ export class CredentialsRepository {
       driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
     const table = driver.escape(metadata.tableName);
     this.driver = driver;
-    this.columns = metadata.columns;
-    const responseProperties = [
-      'id',
-      'name',
-      'credentialName',
-      'encryptedData',
-      'workspaceId',
-      'createdDate',
-      'updatedDate',
-    ] as const;
-    this.columnOf = Object.fromEntries(
-      responseProperties.map((p) => [p, metadata.findColumnWithPropertyName(p)!]),
-    ) as Record<keyof CredentialResponseDto, ColumnMetadata>;
-    this.datesAreUtcText = ['sqlite', 'better-sqlite3'].includes(driver.options.type);
-    const select = `SELECT ${this.columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table}`;
+    this.rows = new CredentialRowMapper(metadata, driver);
+    const select = `SELECT ${metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table}`;
     this.sql = {
       select,
       count: `SELECT COUNT(*) AS ${driver.escape('total')} FROM ${table}`,
@@ -92,7 +74,7 @@ export class CredentialsRepository {
 
   async findOne(workspaceId: string, id: string): Promise<CredentialEntity | null> {
     const rows = await this.query(this.sql.findOne, [id, workspaceId]);
-    return rows.length > 0 ? this.hydrate(rows[0]) : null;
+    return rows.length > 0 ? this.rows.entity(rows[0]) : null;
   }
 
   /** Newest first (ties broken by id, so pages are stable). */
@@ -109,7 +91,7 @@ export class CredentialsRepository {
     }
     if (options.limit === undefined) {
       const rows = await this.query(`${this.sql.select} ${where} ${this.sql.order}`, parameters);
-      return { credentials: rows.map((row) => this.toResponse(row)) };
+      return { credentials: rows.map((row) => this.rows.response(row)) };
     }
     const whereParameters = [...parameters];
     const page = `LIMIT ${placeholder(options.limit)} OFFSET ${placeholder(options.offset ?? 0)}`;
@@ -121,52 +103,12 @@ export class CredentialsRepository {
         : this.query(this.sql.workspaceTotal, [workspaceId]),
     ]);
     return {
-      credentials: rows.map((row) => this.toResponse(row)),
+      credentials: rows.map((row) => this.rows.response(row)),
       total: Number(counted[0]?.total ?? 0),
     };
   }
 
   private query(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
     return this.credentials.query(sql, parameters);
-  }
-
-  private toResponse(raw: Record<string, unknown>): CredentialResponseDto {
-    return {
-      id: this.text(raw, 'id'),
-      name: this.text(raw, 'name'),
-      credentialName: this.text(raw, 'credentialName'),
-      encryptedData: this.text(raw, 'encryptedData'),
-      workspaceId: this.text(raw, 'workspaceId'),
-      createdDate: this.isoDate(raw, 'createdDate'),
-      updatedDate: this.isoDate(raw, 'updatedDate'),
-    };
-  }
-
-  private text(raw: Record<string, unknown>, property: keyof CredentialResponseDto): string {
-    return raw[this.columnOf[property].databaseName] as string;
-  }
-
-  /**
-   * SQLite keeps TypeORM dates as UTC text, `YYYY-MM-DD HH:MM:SS.mmm`, which is ISO 8601 but for
-   * the `T` and the `Z`; anything else goes through the driver and `Date`.
-   */
-  private isoDate(raw: Record<string, unknown>, property: 'createdDate' | 'updatedDate'): string {
-    const column = this.columnOf[property];
-    const value = raw[column.databaseName];
-    if (this.datesAreUtcText && typeof value === 'string' && STORED_UTC_DATE.test(value)) {
-      return `${value.slice(0, 10)}T${value.slice(11)}Z`;
-    }
-    return (this.driver.prepareHydratedValue(value, column) as Date).toISOString();
-  }
-
-  private hydrate(raw: Record<string, unknown>): CredentialEntity {
-    const entity: Record<string, unknown> = {};
-    for (const column of this.columns) {
-      entity[column.propertyName] = this.driver.prepareHydratedValue(
-        raw[column.databaseName],
-        column,
-      );
-    }
-    return entity as unknown as CredentialEntity;
   }
 }

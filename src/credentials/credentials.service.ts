@@ -12,23 +12,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
+import { validateInput } from '../common/validation';
+import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
 import { CredentialPage, CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
+import { toCredentialResponse } from './credential-row-mapper';
 import { CredentialForEditResponseDto } from './dto/credential-for-edit-response.dto';
-import { CredentialResponseDto, toCredentialResponse } from './dto/credential-response.dto';
+import { CredentialResponseDto } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
-import { EncryptionContext, EncryptionProvider } from './encryption/encryption.provider';
+import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
 import {
   keepsStoredData,
   mergePlainData,
   PlainData,
   plainDataProblems,
   withoutRedactedValues,
-} from './plain-data';
+} from '../core/plain-data';
 
 const DEFAULT_PAGE_SIZE = 100;
 /**
@@ -54,7 +57,8 @@ export class CredentialsService {
     private readonly reads: CredentialsRepository,
   ) {}
 
-  async list(workspaceId: string, query: ListCredentialsQueryDto): Promise<CredentialPage> {
+  async list(workspaceId: string, query: ListCredentialsQueryDto = {}): Promise<CredentialPage> {
+    assertWorkspaceId(workspaceId);
     const paged = query.page !== undefined || query.limit !== undefined;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     return this.reads.list(workspaceId, {
@@ -76,7 +80,10 @@ export class CredentialsService {
     };
   }
 
-  async create(workspaceId: string, dto: CreateCredentialDto): Promise<CredentialResponseDto> {
+  /** Validates `input` with the API's rules and messages, whether it came over HTTP or not. */
+  async create(workspaceId: string, input: CreateCredentialDto): Promise<CredentialResponseDto> {
+    assertWorkspaceId(workspaceId);
+    const dto = await validateInput(CreateCredentialDto, input);
     const id = dto.id ?? randomUUID();
     const plainData = withoutRedactedValues(dto.plainDataObj);
     assertStorable(plainData);
@@ -113,11 +120,14 @@ export class CredentialsService {
     return toCredentialResponse(row);
   }
 
+  /** Renames and/or merges secret fields; `input` is validated as `create`'s is. */
   async update(
     workspaceId: string,
     id: string,
-    dto: UpdateCredentialDto,
+    input: UpdateCredentialDto,
   ): Promise<CredentialResponseDto> {
+    assertWorkspaceId(workspaceId);
+    const dto = await validateInput(UpdateCredentialDto, input);
     if (dto.name === undefined && dto.plainDataObj === undefined) {
       throw new BadRequestException('Nothing to update: send name and/or plainDataObj');
     }
@@ -208,6 +218,12 @@ export class CredentialsService {
       throw credentialNotFound(id);
     }
     return row;
+  }
+}
+
+function assertWorkspaceId(workspaceId: string): void {
+  if (!isWorkspaceId(workspaceId)) {
+    throw new BadRequestException(WORKSPACE_ID_RULE);
   }
 }
 

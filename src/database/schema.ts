@@ -1,7 +1,7 @@
 import { ApiKeyEntity } from '../auth/api-key.entity';
-import { RefreshTokenEntity } from '../auth/refresh-token.entity';
+import { RefreshTokenEntity } from '../session/refresh-token.entity';
 import { CredentialEntity } from '../credentials/credential.entity';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { VaultMetaEntity } from '../keys/vault-meta.entity';
 import { WorkspaceDataKeyEntity } from '../keys/workspace-data-key.entity';
 import { UserEntity } from '../users/user.entity';
 import { WorkspaceMemberEntity } from '../workspace/workspace-member.entity';

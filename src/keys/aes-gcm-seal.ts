@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, KeyObject, randomBytes } from 'node:crypto';
-import { decodeCanonical } from '../credentials/encryption/aes-gcm-encryption.provider';
+import { decodeCanonical } from './aes-gcm-encryption.provider';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;

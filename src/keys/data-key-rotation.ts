@@ -1,15 +1,16 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { CredentialEntity } from '../credentials/credential.entity';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
 import {
-  countCredentials,
-  listWorkspaceIds,
-  scanCredentials,
-  ScannedCredential,
-} from './credential-scan';
+  CiphertextReplacement,
+  CredentialCiphertexts,
+  StoredCiphertext,
+} from '../core/credential-ciphertexts';
+import { KeyCustody } from './key-custody';
 import { CURRENT_VERSION_TTL_MS } from './key-hierarchy';
 import { envelopeKey, KeyHierarchyEncryptionProvider } from './key-hierarchy-encryption.provider';
+import { VaultMetaEntity } from './vault-meta.entity';
+import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
 export interface RotateDataOptions {
   /** One workspace, or every workspace when undefined. */
@@ -49,18 +50,22 @@ const markerKey = (workspaceId: string) => `rotate-data:${workspaceId}`;
  * row readable. The target version is recorded until the rotation finishes, so a rerun resumes
  * it (rows already there are skipped) instead of starting another.
  */
+@Injectable()
 export class DataKeyRotation {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly encryption: KeyHierarchyEncryptionProvider,
+    private readonly custody: KeyCustody,
+    @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
   ) {}
+
+  private get encryption(): KeyHierarchyEncryptionProvider {
+    return this.custody.opened.encryption;
+  }
 
   async rotate(options: RotateDataOptions): Promise<RotateDataResult> {
     const workspaceIds =
-      options.workspaceId !== undefined
-        ? [options.workspaceId]
-        : await listWorkspaceIds(this.dataSource);
-    const total = await countCredentials(this.dataSource, options.workspaceId);
+      options.workspaceId !== undefined ? [options.workspaceId] : await this.workspaceIds();
+    const total = await this.credentials.count(options.workspaceId);
     let done = 0;
     const progress = (rows: number) => {
       done += rows;
@@ -93,6 +98,21 @@ export class DataKeyRotation {
     return { workspaces, failures };
   }
 
+  /** Every workspace that has credentials or data keys (not the vault's own canary key). */
+  private async workspaceIds(): Promise<string[]> {
+    const withDataKeys = await this.dataSource
+      .getRepository(WorkspaceDataKeyEntity)
+      .createQueryBuilder('dataKey')
+      .select('DISTINCT dataKey.workspaceId', 'workspaceId')
+      .getRawMany<{ workspaceId: string }>();
+    const ids = new Set([
+      ...(await this.credentials.workspaceIds()),
+      ...withDataKeys.map((row) => row.workspaceId),
+    ]);
+    ids.delete('');
+    return [...ids].sort();
+  }
+
   /** The rotation that a crash interrupted, or a new data-key version. */
   private async startOrResume(workspaceId: string): Promise<{ version: number; resumed: boolean }> {
     const meta = this.dataSource.getRepository(VaultMetaEntity);
@@ -116,12 +136,12 @@ export class DataKeyRotation {
   ): Promise<number> {
     let reencrypted = 0;
     const batchSize = options.batchSize;
-    await scanCredentials(this.dataSource, { workspaceId, batchSize }, async (batch) => {
+    await this.credentials.scan({ workspaceId, batchSize }, async (batch) => {
       const pending = batch.filter((row) => !isAt(row, version));
       let remaining = pending;
       for (let attempt = 0; attempt < 3 && remaining.length > 0; attempt++) {
         const replacements = await this.reencrypt(remaining, version, failures);
-        const lost = await this.write(replacements);
+        const lost = await this.credentials.rewrite(replacements);
         reencrypted += replacements.length - lost.length;
         // Changed by a server in between: read again and retry those rows only.
         remaining = lost.length === 0 ? [] : await this.reload(lost, version);
@@ -135,11 +155,11 @@ export class DataKeyRotation {
   }
 
   private async reencrypt(
-    rows: ScannedCredential[],
+    rows: StoredCiphertext[],
     version: number,
     failures: RotateDataResult['failures'],
-  ): Promise<{ row: ScannedCredential; encryptedData: string }[]> {
-    const replacements: { row: ScannedCredential; encryptedData: string }[] = [];
+  ): Promise<CiphertextReplacement[]> {
+    const replacements: CiphertextReplacement[] = [];
     for (const row of rows) {
       const context = { workspaceId: row.workspaceId, credentialId: row.id };
       try {
@@ -161,47 +181,13 @@ export class DataKeyRotation {
     return replacements;
   }
 
-  /** One short transaction per batch; returns the rows someone else changed first. */
-  private async write(
-    replacements: { row: ScannedCredential; encryptedData: string }[],
-  ): Promise<ScannedCredential[]> {
-    if (replacements.length === 0) {
-      return [];
-    }
-    const lost: ScannedCredential[] = [];
-    await this.dataSource.transaction(async (manager) => {
-      const updatedDate = manager.connection.driver.escape('updatedDate');
-      for (const { row, encryptedData } of replacements) {
-        const result = await manager
-          .createQueryBuilder()
-          .update(CredentialEntity)
-          // The secret did not change, so neither does updatedDate (TypeORM would set it).
-          .set({ encryptedData, updatedDate: () => updatedDate })
-          .where('id = :id AND version = :version AND encryptedData = :old', {
-            id: row.id,
-            version: row.version,
-            old: row.encryptedData,
-          })
-          .updateEntity(false)
-          .execute();
-        if (result.affected !== 1) {
-          lost.push(row);
-        }
-      }
-    });
-    return lost;
-  }
-
-  private async reload(rows: ScannedCredential[], version: number): Promise<ScannedCredential[]> {
-    const fresh = await this.dataSource.getRepository(CredentialEntity).find({
-      select: ['id', 'workspaceId', 'encryptedData', 'version'],
-      where: rows.map((row) => ({ id: row.id })),
-    });
+  private async reload(rows: StoredCiphertext[], version: number): Promise<StoredCiphertext[]> {
+    const fresh = await this.credentials.reload(rows.map((row) => row.id));
     return fresh.filter((row) => !isAt(row, version));
   }
 }
 
-function isAt(row: ScannedCredential, version: number): boolean {
+function isAt(row: StoredCiphertext, version: number): boolean {
   const key = envelopeKey(row.encryptedData);
   return key.kind === 'data-key' && key.version === version;
 }

@@ -1,11 +1,5 @@
-import {
-  additionalData,
-  AesGcmEncryptionProvider,
-} from '../credentials/encryption/aes-gcm-encryption.provider';
-import {
-  EncryptionContext,
-  EncryptionProvider,
-} from '../credentials/encryption/encryption.provider';
+import { additionalData, AesGcmEncryptionProvider } from './aes-gcm-encryption.provider';
+import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
 import { open, seal } from './aes-gcm-seal';
 import { KeyHierarchy } from './key-hierarchy';
 

@@ -2,7 +2,7 @@ import { expect } from 'expect';
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AesGcmEncryptionProvider } from '../credentials/encryption/aes-gcm-encryption.provider';
+import { AesGcmEncryptionProvider } from './aes-gcm-encryption.provider';
 import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from '../database/schema';
 import { keyFingerprint } from '../config/keyring';
 import { dataKeyAad, KeyHierarchy } from './key-hierarchy';

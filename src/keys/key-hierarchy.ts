@@ -1,10 +1,10 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
+import { VaultMetaEntity } from './vault-meta.entity';
 import { MasterKeyProvider } from './master-key.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
-const ACTIVE_MASTER_KEY = 'master-key-active';
+export const ACTIVE_MASTER_KEY = 'master-key-active';
 /**
  * How long a process trusts its idea of a workspace's newest data-key version before asking the
  * database again, so that writes pick up `keys:rotate-data` from another process. The rotation
@@ -136,6 +136,14 @@ export class KeyHierarchy {
     const result = await this.rows.delete({ workspaceId });
     this.forget(workspaceId);
     return result.affected ?? 0;
+  }
+
+  /** Whether this process holds an unwrapped data key (or its version) of the workspace. */
+  holdsKeysOf(workspaceId: string): boolean {
+    return (
+      this.newest.has(workspaceId) ||
+      [...this.dataKeys.keys()].some((cacheKey) => cacheKey.endsWith(`:${workspaceId}`))
+    );
   }
 
   /** Drops what this process cached about a workspace's keys. */

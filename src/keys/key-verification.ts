@@ -1,7 +1,9 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { readKeyCanary, verifyKeyCanary } from '../credentials/encryption/key-canary';
-import { countCredentials, scanCredentials } from './credential-scan';
-import { envelopeKey, KeyHierarchyEncryptionProvider } from './key-hierarchy-encryption.provider';
+import { CredentialCiphertexts } from '../core/credential-ciphertexts';
+import { readKeyCanary, verifyKeyCanary } from './key-canary';
+import { KeyCustody } from './key-custody';
+import { envelopeKey } from './key-hierarchy-encryption.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
 export interface VerifyResult {
@@ -17,73 +19,83 @@ export interface VerifyResult {
 }
 
 /** `keys:verify`: decrypts every row (the plaintext is dropped at once) and counts per key. */
-export async function verifyKeys(
-  dataSource: DataSource,
-  encryption: KeyHierarchyEncryptionProvider,
-  options: { batchSize: number; onProgress?: (done: number, total: number) => void },
-): Promise<VerifyResult> {
-  const total = await countCredentials(dataSource);
-  const wrappedBy = new Map<string, string>();
-  for (const row of await dataSource.getRepository(WorkspaceDataKeyEntity).find()) {
-    wrappedBy.set(`${row.workspaceId}@v${row.version}`, row.masterKeyId);
-  }
-  const provider = encryption.keys.masterKeys;
-  const legacyOwner = new Map<string, string>();
-  for (const { kid } of await provider.listKeys()) {
-    const legacyKeyId = provider.legacyKeyIdOf?.(kid);
-    if (legacyKeyId !== undefined) {
-      legacyOwner.set(legacyKeyId, kid);
+@Injectable()
+export class KeyVerification {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly custody: KeyCustody,
+    @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
+  ) {}
+
+  async verify(options: {
+    batchSize: number;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<VerifyResult> {
+    const { dataSource, credentials } = this;
+    const encryption = this.custody.opened.encryption;
+    const total = await credentials.count();
+    const wrappedBy = new Map<string, string>();
+    for (const row of await dataSource.getRepository(WorkspaceDataKeyEntity).find()) {
+      wrappedBy.set(`${row.workspaceId}@v${row.version}`, row.masterKeyId);
     }
-  }
-  const byMasterKey: Record<string, number> = {};
-  const byDataKey: Record<string, number> = {};
-  const failures: VerifyResult['failures'] = [];
-  let rows = 0;
-  let decrypted = 0;
-  await scanCredentials(dataSource, { batchSize: options.batchSize }, async (batch) => {
-    for (const row of batch) {
-      rows++;
-      const key = envelopeKey(row.encryptedData);
-      const dataKey =
-        key.kind === 'data-key'
-          ? `${row.workspaceId}@v${key.version}`
-          : key.kind === 'legacy'
-            ? `legacy:${key.legacyKeyId}`
-            : 'unknown format';
-      byDataKey[dataKey] = (byDataKey[dataKey] ?? 0) + 1;
-      try {
-        await encryption.decrypt(row.encryptedData, {
-          workspaceId: row.workspaceId,
-          credentialId: row.id,
-        });
-        decrypted++;
-        const masterKey =
-          key.kind === 'data-key'
-            ? wrappedBy.get(dataKey)
-            : key.kind === 'legacy'
-              ? legacyOwner.get(key.legacyKeyId)
-              : undefined;
-        const label = masterKey ?? '(unknown)';
-        byMasterKey[label] = (byMasterKey[label] ?? 0) + 1;
-      } catch (error) {
-        failures.push({
-          id: row.id,
-          workspaceId: row.workspaceId,
-          reason: (error as Error).message,
-        });
+    const provider = encryption.keys.masterKeys;
+    const legacyOwner = new Map<string, string>();
+    for (const { kid } of await provider.listKeys()) {
+      const legacyKeyId = provider.legacyKeyIdOf?.(kid);
+      if (legacyKeyId !== undefined) {
+        legacyOwner.set(legacyKeyId, kid);
       }
     }
-    options.onProgress?.(rows, total);
-  });
-  const stored = await readKeyCanary(dataSource.manager);
-  let canary = 'missing';
-  if (stored !== undefined) {
-    try {
-      await verifyKeyCanary(encryption, stored);
-      canary = 'ok';
-    } catch (error) {
-      canary = (error as Error).message;
+    const byMasterKey: Record<string, number> = {};
+    const byDataKey: Record<string, number> = {};
+    const failures: VerifyResult['failures'] = [];
+    let rows = 0;
+    let decrypted = 0;
+    await credentials.scan({ batchSize: options.batchSize }, async (batch) => {
+      for (const row of batch) {
+        rows++;
+        const key = envelopeKey(row.encryptedData);
+        const dataKey =
+          key.kind === 'data-key'
+            ? `${row.workspaceId}@v${key.version}`
+            : key.kind === 'legacy'
+              ? `legacy:${key.legacyKeyId}`
+              : 'unknown format';
+        byDataKey[dataKey] = (byDataKey[dataKey] ?? 0) + 1;
+        try {
+          await encryption.decrypt(row.encryptedData, {
+            workspaceId: row.workspaceId,
+            credentialId: row.id,
+          });
+          decrypted++;
+          const masterKey =
+            key.kind === 'data-key'
+              ? wrappedBy.get(dataKey)
+              : key.kind === 'legacy'
+                ? legacyOwner.get(key.legacyKeyId)
+                : undefined;
+          const label = masterKey ?? '(unknown)';
+          byMasterKey[label] = (byMasterKey[label] ?? 0) + 1;
+        } catch (error) {
+          failures.push({
+            id: row.id,
+            workspaceId: row.workspaceId,
+            reason: (error as Error).message,
+          });
+        }
+      }
+      options.onProgress?.(rows, total);
+    });
+    const stored = await readKeyCanary(dataSource.manager);
+    let canary = 'missing';
+    if (stored !== undefined) {
+      try {
+        await verifyKeyCanary(encryption, stored);
+        canary = 'ok';
+      } catch (error) {
+        canary = (error as Error).message;
+      }
     }
+    return { rows, decrypted, canary, byMasterKey, byDataKey, failures };
   }
-  return { rows, decrypted, canary, byMasterKey, byDataKey, failures };
 }

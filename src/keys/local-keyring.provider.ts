@@ -1,13 +1,9 @@
 import { createSecretKey, KeyObject, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ConfigError } from '../config/config-error';
-import {
-  KEY_ID_PATTERN,
-  keyFingerprint,
-  KeyringConfig,
-  MasterKeyMaterial,
-} from '../config/keyring';
+import { ConfigError } from '../core/errors';
+import { KEY_ID_PATTERN, keyFingerprint } from '../config/keyring';
+import type { KeyringConfig, MasterKeyMaterial } from '../core/keyring-config';
 import { createSecretFile, fileExists, readSecretFile } from '../config/secret-files';
 import { open, seal } from './aes-gcm-seal';
 import { MasterKeyInfo, MasterKeyProvider } from './master-key.provider';

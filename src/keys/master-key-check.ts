@@ -1,7 +1,12 @@
 import { DataSource } from 'typeorm';
-import { EncryptionKeyMismatchError, readKeyCanary } from '../credentials/encryption/key-canary';
+import { CredentialCiphertexts } from '../core/credential-ciphertexts';
+import { EncryptionKeyMismatchError } from '../core/errors';
+import { readKeyCanary } from './key-canary';
+import { ACTIVE_MASTER_KEY } from './key-hierarchy';
 import { envelopeKey } from './key-hierarchy-encryption.provider';
-import { MasterKeyProvider } from './master-key.provider';
+import { MasterKeyInfo, MasterKeyProvider } from './master-key.provider';
+import { VaultMetaEntity } from './vault-meta.entity';
+import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
 /** Which master keys the stored data depends on, read before any migration runs. */
 export interface StoredKeyReferences {
@@ -24,53 +29,46 @@ export function holdsEncryptedData(references: StoredKeyReferences): boolean {
   );
 }
 
-export async function readKeyReferences(dataSource: DataSource): Promise<StoredKeyReferences> {
+/**
+ * What the stored data needs, read before migrations run (so every read copes with a table that
+ * does not exist yet): the canary, the master keys that wrap data keys, first-release envelopes.
+ */
+export async function readKeyReferences(
+  dataSource: DataSource,
+  ciphertexts: CredentialCiphertexts,
+): Promise<StoredKeyReferences> {
   const runner = dataSource.createQueryRunner();
+  let hasDataKeys: boolean;
+  let hasMeta: boolean;
   try {
-    const [hasDataKeys, hasCredentials, hasMeta] = await Promise.all([
+    [hasDataKeys, hasMeta] = await Promise.all([
       runner.hasTable('workspace_data_key'),
-      runner.hasTable('credential'),
       runner.hasTable('vault_meta'),
     ]);
-    const canary = hasMeta ? await readKeyCanary(dataSource.manager) : undefined;
-    const masterKeyIds = hasDataKeys
-      ? (
-          await dataSource
-            .createQueryBuilder()
-            .select('DISTINCT dataKey.masterKeyId', 'kid')
-            .from('workspace_data_key', 'dataKey')
-            .getRawMany<{ kid: string }>()
-        ).map((row) => row.kid)
-      : [];
-    const legacyKeyIds = new Set<string>();
-    if (hasCredentials) {
-      const rows = await dataSource
-        .createQueryBuilder()
-        .select('DISTINCT SUBSTR(credential.encryptedData, 1, 20)', 'head')
-        .from('credential', 'credential')
-        .where('credential.encryptedData LIKE :prefix', { prefix: 'v1.%' })
-        .getRawMany<{ head: string }>();
-      for (const { head } of rows) {
-        addLegacyKeyId(legacyKeyIds, head);
-      }
-    }
-    if (canary !== undefined) {
-      addLegacyKeyId(legacyKeyIds, canary);
-    }
-    const recordedActiveKeyId = hasMeta
-      ? (
-          await dataSource
-            .createQueryBuilder()
-            .select('meta.value', 'value')
-            .from('vault_meta', 'meta')
-            .where('meta.key = :key', { key: 'master-key-active' })
-            .getRawOne<{ value: string }>()
-        )?.value
-      : undefined;
-    return { canary, masterKeyIds, legacyKeyIds: [...legacyKeyIds], recordedActiveKeyId };
   } finally {
     await runner.release();
   }
+  const canary = hasMeta ? await readKeyCanary(dataSource.manager) : undefined;
+  const masterKeyIds = hasDataKeys
+    ? (
+        await dataSource
+          .getRepository(WorkspaceDataKeyEntity)
+          .createQueryBuilder('dataKey')
+          .select('DISTINCT dataKey.masterKeyId', 'kid')
+          .getRawMany<{ kid: string }>()
+      ).map((row) => row.kid)
+    : [];
+  const legacyKeyIds = new Set<string>();
+  for (const head of await ciphertexts.legacyEnvelopeHeads()) {
+    addLegacyKeyId(legacyKeyIds, head);
+  }
+  if (canary !== undefined) {
+    addLegacyKeyId(legacyKeyIds, canary);
+  }
+  const recordedActiveKeyId = hasMeta
+    ? (await dataSource.getRepository(VaultMetaEntity).findOneBy({ key: ACTIVE_MASTER_KEY }))?.value
+    : undefined;
+  return { canary, masterKeyIds, legacyKeyIds: [...legacyKeyIds], recordedActiveKeyId };
 }
 
 function addLegacyKeyId(ids: Set<string>, envelope: string): void {
@@ -89,8 +87,9 @@ export async function assertMasterKeysPresent(
   provider: MasterKeyProvider,
   references: StoredKeyReferences,
   source: string,
-): Promise<void> {
-  const available = new Set((await provider.listKeys()).map((key) => key.kid));
+): Promise<MasterKeyInfo[]> {
+  const listed = await provider.listKeys();
+  const available = new Set(listed.map((key) => key.kid));
   const missing = new Set(references.masterKeyIds.filter((kid) => !available.has(kid)));
   for (const legacyKeyId of references.legacyKeyIds) {
     if (!provider.legacyKey?.(legacyKeyId)) {
@@ -113,4 +112,5 @@ export async function assertMasterKeysPresent(
         'Restore them from your key backup; the database was not modified.',
     );
   }
+  return listed;
 }

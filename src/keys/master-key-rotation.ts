@@ -1,9 +1,11 @@
-import { DataSource, Like, Not } from 'typeorm';
-import { VaultMetaEntity } from '../credentials/encryption/vault-meta.entity';
-import { readKeyCanary } from '../credentials/encryption/key-canary';
-import { CredentialEntity } from '../credentials/credential.entity';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, Not } from 'typeorm';
+import { CredentialCiphertexts } from '../core/credential-ciphertexts';
+import { readKeyCanary } from './key-canary';
+import { KeyCustody } from './key-custody';
 import { KeyHierarchy } from './key-hierarchy';
 import { newMasterKeyId } from './local-keyring.provider';
+import { VaultMetaEntity } from './vault-meta.entity';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
 
 export interface RotateMasterResult {
@@ -34,8 +36,16 @@ export async function recordMasterKeySeen(dataSource: DataSource, kid: string, a
 }
 
 /** `keys:rotate-master` and `keys:retire`: only data keys change, never credential rows. */
+@Injectable()
 export class MasterKeyRotation {
-  constructor(private readonly keys: KeyHierarchy) {}
+  constructor(
+    private readonly custody: KeyCustody,
+    @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
+  ) {}
+
+  private get keys(): KeyHierarchy {
+    return this.custody.opened.hierarchy;
+  }
 
   private get dataSource(): DataSource {
     return this.keys.dataSource;
@@ -129,9 +139,7 @@ export class MasterKeyRotation {
     }
     const legacyKeyId = provider.legacyKeyIdOf?.(kid);
     if (legacyKeyId !== undefined) {
-      const rows = await this.dataSource
-        .getRepository(CredentialEntity)
-        .countBy({ encryptedData: Like(`v1.${legacyKeyId}.%`) });
+      const rows = await this.credentials.countWithPrefix(`v1.${legacyKeyId}.`);
       if (rows > 0) {
         uses.push(
           `${rows} credential(s) are still in the first-release format under it ` +

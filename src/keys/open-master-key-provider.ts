@@ -1,6 +1,6 @@
-import { AppConfig } from '../config/config';
-import { ConfigError } from '../config/config-error';
 import { createSecretFile } from '../config/secret-files';
+import { ConfigError } from '../core/errors';
+import type { KeyringConfig } from '../core/keyring-config';
 import { LocalKeyringProvider } from './local-keyring.provider';
 import { MasterKeyProvider } from './master-key.provider';
 import { Pkcs11MasterKeyProvider } from './pkcs11-master-key.provider';
@@ -10,10 +10,10 @@ import { Pkcs11MasterKeyProvider } from './pkcs11-master-key.provider';
  * database that holds nothing encrypted yet: a new key could not read old data.
  */
 export async function openMasterKeyProvider(
-  config: AppConfig,
+  keyring: KeyringConfig,
   databaseHoldsEncryptedData: boolean,
+  databaseName: string,
 ): Promise<{ provider: MasterKeyProvider; source: string }> {
-  const keyring = config.keyring;
   if (keyring.kind === 'pkcs11') {
     const hsm = Pkcs11MasterKeyProvider.open(keyring);
     try {
@@ -32,7 +32,7 @@ export async function openMasterKeyProvider(
     if (databaseHoldsEncryptedData) {
       throw new ConfigError(
         `The encryption key file ${keyring.legacyPath} is missing (and ${keyring.dir} holds no ` +
-          `key), but the database ${config.sqlitePath} holds encrypted credentials. Restore the ` +
+          `key), but the database ${databaseName} holds encrypted credentials. Restore the ` +
           'key file(s) from your backup (or set ENCRYPTION_KEYS); a new key could not decrypt ' +
           'them, so none was generated.',
       );

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type * as Pkcs11Js from 'pkcs11js';
-import { ConfigError } from '../config/config-error';
-import { KEY_ID_PATTERN, KeyringConfig } from '../config/keyring';
+import { ConfigError } from '../core/errors';
+import { KEY_ID_PATTERN } from '../config/keyring';
+import type { KeyringConfig } from '../core/keyring-config';
 import { MasterKeyInfo, MasterKeyProvider } from './master-key.provider';
 
 type Pkcs11Config = Extract<KeyringConfig, { kind: 'pkcs11' }>;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, UseGuards, UsePipes } from '@nestjs/common
 import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { Principal } from '../auth/principal';
+import { Principal } from '../core/principal';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { validationPipe } from '../common/validation';

@@ -6,8 +6,8 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
-import type { Principal } from '../auth/principal';
+import { EntityManager, In, Repository } from 'typeorm';
+import type { Principal } from '../core/principal';
 import { isUniqueViolation } from '../common/database-errors';
 import { PasswordService } from './password.service';
 import { UserEntity } from './user.entity';
@@ -63,6 +63,10 @@ export class UsersService {
 
   count(): Promise<number> {
     return this.users.count();
+  }
+
+  findByIds(ids: readonly string[]): Promise<UserEntity[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.users.findBy({ id: In([...ids]) });
   }
 
   findById(id: string): Promise<UserEntity | null> {

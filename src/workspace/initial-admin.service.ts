@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
-import { MODULE_OPTIONS_TOKEN } from '../core/credentials-service.module-definition';
-import { CredentialsServiceOptions } from '../core/credentials-service.options';
+import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
+import { CredentialsServiceOptions } from '../core/vault-options';
 import { UsersService } from '../users/users.service';
 import { WorkspaceService } from './workspace.service';
 
@@ -15,7 +15,7 @@ export class InitialAdminService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Identity');
 
   constructor(
-    @Inject(MODULE_OPTIONS_TOKEN) private readonly options: CredentialsServiceOptions,
+    @Inject(VAULT_OPTIONS) private readonly options: CredentialsServiceOptions,
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly workspaces: WorkspaceService,

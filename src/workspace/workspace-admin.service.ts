@@ -6,9 +6,9 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { ApiKeysService } from '../auth/api-keys.service';
-import { Permission, Role } from '../auth/permissions';
-import { Principal } from '../auth/principal';
-import { UserEntity } from '../users/user.entity';
+import { Permission, Role } from '../core/permissions';
+import { Principal } from '../core/principal';
+import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import {
   ApiKeyResponseDto,

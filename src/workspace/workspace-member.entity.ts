@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Role } from '../auth/permissions';
+import type { Role } from '../core/permissions';
 
 @Entity({ name: 'workspace_member' })
 @Index('IDX_workspace_member_user', ['userId'])

@@ -8,13 +8,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
-import { ApiKeyEntity } from '../auth/api-key.entity';
-import { Permission, Role, ROLE_PERMISSIONS } from '../auth/permissions';
-import { RefreshTokenEntity } from '../auth/refresh-token.entity';
 import { isUniqueViolation } from '../common/database-errors';
-import { CredentialEntity } from '../credentials/credential.entity';
-import { WorkspaceDataKeyEntity } from '../keys/workspace-data-key.entity';
-import { UserEntity } from '../users/user.entity';
+import { Permission, Role, ROLE_PERMISSIONS } from '../core/permissions';
+import { WorkspaceLifecycle } from '../core/workspace-lifecycle';
+import type { UserEntity } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
 import { WorkspaceMemberEntity } from './workspace-member.entity';
 import { WorkspaceEntity } from './workspace.entity';
 
@@ -39,6 +37,8 @@ export class WorkspaceService {
     @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
     @InjectRepository(WorkspaceMemberEntity)
     private readonly members: Repository<WorkspaceMemberEntity>,
+    private readonly users: UsersService,
+    private readonly lifecycle: WorkspaceLifecycle,
   ) {}
 
   /** A new workspace with `ownerId` as its owner; pass a manager to join a transaction. */
@@ -122,16 +122,15 @@ export class WorkspaceService {
   /**
    * Deletes the workspace with its credentials, members, API keys and sessions, atomically, and
    * destroys its data keys (crypto-shredding: a backup of its rows can no longer be decrypted).
+   * Each module deletes its own rows (`WorkspaceLifecycle`); then every cache forgets it.
    */
   async remove(workspaceId: string): Promise<void> {
     await this.workspaces.manager.transaction(async (em) => {
-      await em.delete(CredentialEntity, { workspaceId });
-      await em.delete(WorkspaceDataKeyEntity, { workspaceId });
-      await em.delete(ApiKeyEntity, { workspaceId });
-      await em.delete(RefreshTokenEntity, { workspaceId });
+      await this.lifecycle.removeRows(workspaceId, em);
       await em.delete(WorkspaceMemberEntity, { workspaceId });
       await em.delete(WorkspaceEntity, { id: workspaceId });
     });
+    this.lifecycle.removed(workspaceId);
   }
 
   async listMembers(workspaceId: string): Promise<Member[]> {
@@ -142,9 +141,7 @@ export class WorkspaceService {
     if (rows.length === 0) {
       return [];
     }
-    const users = await this.members.manager.findBy(UserEntity, {
-      id: In(rows.map((row) => row.userId)),
-    });
+    const users = await this.users.findByIds(rows.map((row) => row.userId));
     const byId = new Map(users.map((user) => [user.id, user]));
     return rows.flatMap((row) => {
       const user = byId.get(row.userId);
@@ -204,7 +201,7 @@ export class WorkspaceService {
         await assertAnotherOwner(em, workspaceId, 'removed');
       }
       await em.delete(WorkspaceMemberEntity, { workspaceId, userId });
-      await em.update(RefreshTokenEntity, { workspaceId, userId }, { revokedAt: new Date() });
+      await this.lifecycle.memberRemoved(workspaceId, userId, em);
     });
   }
 

@@ -14,7 +14,7 @@ import {
 import { ApiConflictResponse, ApiExtension, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { Principal } from '../auth/principal';
+import { Principal } from '../core/principal';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { ErrorResponseDto } from '../common/error-response.dto';
 import { CanonicalUuidPipe } from '../common/canonical-uuid.pipe';

@@ -3,7 +3,7 @@ import {
   CredentialTypeDefinition,
   CredentialTypeInput,
 } from '../../src/credential-types/credential-type';
-import { PlainData } from '../../src/credentials/plain-data';
+import { PlainData } from '../../src/core/plain-data';
 
 /**
  * A `plainDataObj` that fits `type`, with every input set. Secret-typed values are unique per

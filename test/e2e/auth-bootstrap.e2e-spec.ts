@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { CliModule } from '../../src/cli/cli.module';
 import { loadConfig } from '../../src/config/config';
-import { openDatabase } from '../../src/database/open-database';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import { emailValue, expectNoSecretInLogs, passwordValue } from './identity';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
@@ -106,7 +106,8 @@ describe('npm run cli -- user:create', () => {
   /** Runs the CLI in-process with `input` on stdin; resolves to what it printed. */
   async function runCli(args: string[], input: string): Promise<{ out: string; error?: Error }> {
     const config = loadConfig({ DATA_DIR: dataDir });
-    const database = await openDatabase(config);
+    // Opened before stdout is captured, which also lets the test reporter flush its lines first.
+    const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
     process.argv = ['node', 'cli', ...args];
     Object.defineProperty(process, 'stdin', { value: Readable.from([input]), configurable: true });
     const written: string[] = [];
@@ -117,7 +118,7 @@ describe('npm run cli -- user:create', () => {
     };
     let error: Error | undefined;
     try {
-      await CommandFactory.run(CliModule.forRoot(config, database), {
+      await CommandFactory.run(CliModule.forRoot(config, dataSource), {
         logger: false,
         errorHandler: (e) => {
           error = e;
@@ -128,8 +129,8 @@ describe('npm run cli -- user:create', () => {
       });
     } finally {
       process.stdout.write = write;
-      if (database.dataSource.isInitialized) {
-        await database.dataSource.destroy();
+      if (dataSource.isInitialized) {
+        await dataSource.destroy();
       }
     }
     return { out: written.join(''), error };

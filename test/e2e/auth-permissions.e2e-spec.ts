@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { Role, ROLE_PERMISSIONS, ROLES } from '../../src/auth/permissions';
+import { Role, ROLE_PERMISSIONS, ROLES } from '../../src/core/permissions';
 import { createCredentialBody } from './factories';
 import { bearer, bodyOf, createUser, createWorkspace, login, messageOf } from './identity';
 import { SecretLedger } from './leak-scan';

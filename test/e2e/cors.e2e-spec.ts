@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../../src/config/config';
-import { ConfigError } from '../../src/config/config-error';
+import { ConfigError } from '../../src/core/errors';
 import { createCredentialBody } from './factories';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
 

@@ -1,7 +1,7 @@
 import { expect } from 'expect';
 import { after, afterEach, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
+import { FLOWISE_REDACTED_VALUE } from '../../src/core/plain-data';
 import { secretValue } from './factories';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ConfigError } from '../../src/config/config-error';
+import { ConfigError } from '../../src/core/errors';
 import { createTestApp, removeDir, TestApp } from './test-app';
 
 /** The smallest PNG there is: a 1x1 transparent pixel. */

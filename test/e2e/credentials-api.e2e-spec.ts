@@ -2,7 +2,7 @@ import { expect } from 'expect';
 import { describe, it, before, after, afterEach } from 'node:test';
 import request from 'supertest';
 import { CredentialsService } from '../../src/credentials/credentials.service';
-import { FLOWISE_REDACTED_VALUE } from '../../src/credentials/plain-data';
+import { FLOWISE_REDACTED_VALUE } from '../../src/core/plain-data';
 import { CREDENTIAL_RESPONSE_KEYS, createCredentialBody, secretValue } from './factories';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';

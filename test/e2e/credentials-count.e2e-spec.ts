@@ -4,12 +4,8 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource, Like } from 'typeorm';
 import { CredentialEntity } from '../../src/credentials/credential.entity';
-import { EncryptionProvider } from '../../src/credentials/encryption/encryption.provider';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import {
-  collectCredentials,
-  importCredentials,
-} from '../../src/portability/credential-portability';
+import { CredentialTransferService } from '../../src/credentials/credential-transfer.service';
 import { BundledCredential, openBundle, sealBundle } from '../../src/portability/sealed-bundle';
 import { createCredentialBody, secretValue } from './factories';
 import { bearer, createWorkspace, identitySuite, login } from './identity';
@@ -119,8 +115,7 @@ describe('X-Total-Count from the per-workspace counter', () => {
     const [a, c, untouched] = [randomWorkspaceId(), randomWorkspaceId(), randomWorkspaceId()];
     const exported = [await create(a), await create(a)];
     await create(untouched);
-    const dataSource = t.app.get(DataSource);
-    const encryption = t.app.get<EncryptionProvider>(EncryptionProvider, { strict: false });
+    const transfer = t.app.get(CredentialTransferService);
     const now = new Date().toISOString();
     const fresh: BundledCredential[] = Array.from({ length: 3 }, (_, i) => ({
       id: randomUUID(),
@@ -131,27 +126,20 @@ describe('X-Total-Count from the per-workspace counter', () => {
       updatedDate: now,
       plainDataJson: JSON.stringify({ openAIApiKey: ledger.add(secretValue()) }),
     }));
-    const sealed = await sealBundle(
-      [...(await collectCredentials(dataSource, encryption, a)), ...fresh],
-      PASSPHRASE,
-    );
+    const sealed = await sealBundle([...(await transfer.exportAll(a)), ...fresh], PASSPHRASE);
     const { credentials } = await openBundle(sealed, PASSPHRASE);
     for (const id of exported) {
       await remove(a, id);
     }
     await expectTotal(a, 0);
 
-    const first = await importCredentials(dataSource, encryption, credentials, {
-      onConflict: 'fail',
-    });
+    const first = await transfer.importAll(credentials, { onConflict: 'fail' });
     expect(first).toMatchObject({ created: 5, overwritten: 0 });
     await expectTotal(a, 2);
     await expectTotal(c, 3);
 
     // Overwriting assigns workspaceId again, unchanged: the rows must not be counted twice.
-    const again = await importCredentials(dataSource, encryption, credentials, {
-      onConflict: 'overwrite',
-    });
+    const again = await transfer.importAll(credentials, { onConflict: 'overwrite' });
     expect(again).toMatchObject({ created: 0, overwritten: 5 });
     await expectTotal(a, 2);
     await expectTotal(c, 3);

@@ -1,7 +1,7 @@
 import { after, afterEach, before } from 'node:test';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { Role } from '../../src/auth/permissions';
+import { Role } from '../../src/core/permissions';
 import { UsersService } from '../../src/users/users.service';
 import { WorkspaceService } from '../../src/workspace/workspace.service';
 import { SecretLedger } from './leak-scan';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keyFingerprint } from '../../src/config/keyring';
-import { AesGcmEncryptionProvider } from '../../src/credentials/encryption/aes-gcm-encryption.provider';
+import { AesGcmEncryptionProvider } from '../../src/keys/aes-gcm-encryption.provider';
 import {
   api,
   newDataDir,

@@ -11,7 +11,7 @@ import {
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { keyFingerprint } from '../../src/config/keyring';
-import { AesGcmEncryptionProvider } from '../../src/credentials/encryption/aes-gcm-encryption.provider';
+import { AesGcmEncryptionProvider } from '../../src/keys/aes-gcm-encryption.provider';
 import {
   api,
   newDataDir,

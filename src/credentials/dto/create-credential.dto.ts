@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { PlainData } from '../plain-data';
+import { PlainData } from '../../core/plain-data';
 import { PlainDataField } from './plain-data.decorator';
 
 export class CreateCredentialDto {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { FLOWISE_REDACTED_VALUE, PlainData } from '../plain-data';
+import { FLOWISE_REDACTED_VALUE, PlainData } from '../../core/plain-data';
 import { CredentialResponseDto } from './credential-response.dto';
 
 /** One credential as Flowise's edit dialog loads it: the usual shape plus redacted data. */

@@ -1,5 +1,4 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CredentialEntity } from '../credential.entity';
 
 /** A credential as every endpoint returns it: metadata and ciphertext, never plaintext. */
 export class CredentialResponseDto {
@@ -30,16 +29,4 @@ export class CredentialResponseDto {
   /** When the name or the secret last changed (ISO 8601, UTC). */
   @ApiProperty({ format: 'date-time', example: '2024-03-15T10:30:00.000Z' })
   updatedDate!: string;
-}
-
-export function toCredentialResponse(entity: CredentialEntity): CredentialResponseDto {
-  return {
-    id: entity.id,
-    name: entity.name,
-    credentialName: entity.credentialName,
-    encryptedData: entity.encryptedData,
-    workspaceId: entity.workspaceId,
-    createdDate: entity.createdDate.toISOString(),
-    updatedDate: entity.updatedDate.toISOString(),
-  };
 }

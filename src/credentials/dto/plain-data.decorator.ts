@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { registerDecorator, ValidationArguments } from 'class-validator';
-import { plainDataProblems } from '../plain-data';
+import { plainDataProblems } from '../../core/plain-data';
 
 /**
  * Validates a `plainDataObj` field with the rules of `plainDataProblems`, keeps the client's

@@ -1,6 +1,6 @@
 import { PartialType, PickType } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
-import { PlainDataPatch } from '../plain-data';
+import { PlainDataPatch } from '../../core/plain-data';
 import { CreateCredentialDto } from './create-credential.dto';
 import { PlainDataField } from './plain-data.decorator';
 

@@ -11,8 +11,8 @@ import {
   Length,
   Matches,
 } from 'class-validator';
-import { ApiKeyEntity } from '../../auth/api-key.entity';
-import { CREDENTIAL_PERMISSIONS, Permission } from '../../auth/permissions';
+import type { ApiKeyEntity } from '../../auth/api-key.entity';
+import { CREDENTIAL_PERMISSIONS, Permission } from '../../core/permissions';
 
 export class CreateApiKeyDto {
   /**

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsUUID, Length } from 'class-validator';
-import { Role, ROLES } from '../../auth/permissions';
+import { Role, ROLES } from '../../core/permissions';
 import { Member } from '../workspace.service';
 
 export class AddMemberDto {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Role, ROLES } from '../../auth/permissions';
+import { Role, ROLES } from '../../core/permissions';
 import { Membership } from '../workspace.service';
 
 export class WorkspaceResponseDto {

@@ -1,0 +1,42 @@
+import type { KeyringConfig } from '../core/keyring-config';
+import type { CredentialTypesMode } from '../core/credential-types-mode';
+import type { ExternalIdpOptions } from '../core/vault-options';
+
+/** The first release's single key; superseded by `AppConfig.keyring`. */
+export type EncryptionKeySource =
+  { readonly kind: 'env'; readonly key: Buffer } | { readonly kind: 'file'; readonly path: string };
+
+export interface AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly sqlitePath: string;
+  /** The master keys (key-encryption keys) and where they live. */
+  readonly keyring: KeyringConfig;
+  /** @deprecated The first release's view of `keyring` (its active or legacy key); use `keyring`. */
+  readonly encryptionKey: EncryptionKeySource;
+  readonly jwtSecret: Buffer;
+  readonly production: boolean;
+  /** Lifetime of the access tokens that login issues (`JWT_ACCESS_TTL`, default 15 minutes). */
+  readonly accessTokenTtlSeconds: number;
+  /** Lifetime of a refresh token (`JWT_REFRESH_TTL`, default 30 days). */
+  readonly refreshTokenTtlSeconds: number;
+  /** `ADMIN_EMAIL` + `ADMIN_PASSWORD`: the instance admin created on a first start. */
+  readonly initialAdmin?: { readonly email: string; readonly password: string };
+  /** `API_KEY_SECRET`; when unset, API keys are hashed with a key derived from the JWT secret. */
+  readonly apiKeySecret?: Buffer;
+  /** An organisation's own identity provider, when `JWT_JWKS_URL` or `JWT_PUBLIC_KEY` is set. */
+  readonly externalIdp?: ExternalIdpOptions;
+  /** Failed logins allowed per email / per client address within the window, before 429. */
+  readonly loginThrottle: {
+    readonly maxFailuresPerEmail: number;
+    readonly maxFailuresPerAddress: number;
+    readonly windowSeconds: number;
+  };
+  /** Whether credentials of an unknown type are refused (`strict`) or stored (`permissive`). */
+  readonly credentialTypes: CredentialTypesMode;
+  /** Custom credential types, checked when the server starts. */
+  readonly credentialTypesFile?: string;
+  /** `CORS_ORIGINS`: browser origins allowed to call the API; empty means no CORS headers. */
+  readonly corsOrigins: readonly string[];
+}

@@ -1,7 +1,0 @@
-import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { CredentialsServiceOptions } from './credentials-service.options';
-
-export const { ConfigurableModuleClass, MODULE_OPTIONS_TOKEN, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
-  new ConfigurableModuleBuilder<CredentialsServiceOptions>({ moduleName: 'CredentialsService' })
-    .setClassMethodName('forRoot')
-    .build();
