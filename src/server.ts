@@ -4,6 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/config';
+import { corsOptions } from './cors-options';
 import { createDataSource } from './database/data-source-options';
 import { useBoundedJsonParser } from './http/bounded-json-parser';
 import { registerHttpConventions } from './http/http-conventions';
@@ -41,6 +42,10 @@ export async function createServer(
       { logger: options.logger ?? ['error', 'warn', 'log'], abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX);
+    // Before the HTTP conventions, so a preflight is answered by CORS, not as a 405.
+    if (config.corsOrigins.length > 0) {
+      app.enableCors(corsOptions(config.corsOrigins));
+    }
     await registerSecurityHeaders(app);
     registerHttpConventions(app.getHttpAdapter().getInstance(), API_PREFIX);
     options.configureFastify?.(app.getHttpAdapter().getInstance());

@@ -39,4 +39,6 @@ export interface AppConfig {
   readonly credentialTypes: CredentialTypesMode;
   /** Custom credential types, checked when the server starts. */
   readonly credentialTypesFile?: string;
+  /** `CORS_ORIGINS`: browser origins allowed to call the API; empty means no CORS headers. */
+  readonly corsOrigins: readonly string[];
 }

@@ -5,6 +5,7 @@ import { validateSync } from 'class-validator';
 import { ConfigError } from '../core/errors';
 import { AppConfig } from './app-config';
 import { identityProblems, keyringProblems } from './config-rules';
+import { corsOriginsProblems, parseCorsOrigins } from './cors-origins';
 import { parseDuration } from './duration';
 import { EnvironmentVariables, environmentVariableNames } from './env-schema';
 import { externalIdpOf } from './external-idp-config';
@@ -26,6 +27,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   problems.push(...keyringProblems(vars));
   problems.push(...identityProblems(vars));
+  problems.push(...corsOriginsProblems(vars.CORS_ORIGINS));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(vars.CREDENTIAL_TYPES_FILE !== undefined
       ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }
       : {}),
+    corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
   };
 }
 

@@ -159,6 +159,8 @@ export class EnvironmentVariables {
   CREDENTIAL_TYPES?: CredentialTypesMode;
 
   @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
+
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
 }
 
 /** The variables the schema declares: only these are read, so unrelated ones never reach it. */

@@ -1,6 +1,11 @@
 import { expect } from 'expect';
 import { describe, it } from 'node:test';
-import { FLOWISE_REDACTED_VALUE, mergePlainData, plainDataProblems } from './plain-data';
+import {
+  FLOWISE_REDACTED_VALUE,
+  keepsStoredData,
+  mergePlainData,
+  plainDataProblems,
+} from './plain-data';
 
 describe('plainDataProblems', () => {
   const strict = { allowNull: false };
@@ -75,5 +80,25 @@ describe('mergePlainData', () => {
 
   it('never stores the redaction sentinel for a key that was not stored', () => {
     expect(mergePlainData({ a: '1' }, { b: FLOWISE_REDACTED_VALUE })).toEqual({ a: '1' });
+  });
+});
+
+describe('keepsStoredData', () => {
+  it('is true for no patch, {} and a patch of only sentinels', () => {
+    expect(keepsStoredData(undefined)).toBe(true);
+    expect(keepsStoredData({})).toBe(true);
+    expect(keepsStoredData({ a: FLOWISE_REDACTED_VALUE, b: FLOWISE_REDACTED_VALUE })).toBe(true);
+  });
+
+  it('is false as soon as one key changes or is removed', () => {
+    expect(keepsStoredData({ a: FLOWISE_REDACTED_VALUE, b: 'new' })).toBe(false);
+    expect(keepsStoredData({ a: null })).toBe(false);
+  });
+
+  it('lets an update accept {} while a create still refuses it', () => {
+    expect(plainDataProblems({}, { allowNull: true, allowEmpty: true })).toEqual([]);
+    expect(plainDataProblems({}, { allowNull: false })).toEqual([
+      'plainDataObj must have at least one key',
+    ]);
   });
 });

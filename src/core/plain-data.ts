@@ -15,13 +15,16 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * Every rule `plainDataObj` breaks, each naming the key it concerns. Messages never quote a
  * value: values are secrets.
  */
-export function plainDataProblems(value: unknown, options: { allowNull: boolean }): string[] {
+export function plainDataProblems(
+  value: unknown,
+  options: { allowNull: boolean; allowEmpty?: boolean },
+): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return ['plainDataObj must be a JSON object'];
   }
   const keys = Object.keys(value);
   const problems: string[] = [];
-  if (keys.length === 0) {
+  if (keys.length === 0 && options.allowEmpty !== true) {
     problems.push('plainDataObj must have at least one key');
   }
   if (keys.length > PLAIN_DATA_LIMITS.maxKeys) {
@@ -61,6 +64,14 @@ export function mergePlainData(stored: PlainData, patch: PlainDataPatch): PlainD
     }
   }
   return merged;
+}
+
+/**
+ * Whether a `PUT`'s `plainDataObj` leaves the stored data as it is: absent, `{}`, or every key the
+ * redaction sentinel (Flowise's dialog saved without touching a secret).
+ */
+export function keepsStoredData(patch: PlainDataPatch | undefined): boolean {
+  return patch === undefined || Object.values(patch).every((v) => v === FLOWISE_REDACTED_VALUE);
 }
 
 /** A create body must not store the sentinel as if it were a secret. */

@@ -49,6 +49,8 @@ export interface CredentialTypeDefinition {
    * `refresh_token`, `expires_at` and the like into the same data.
    */
   allowExtraKeys?: boolean;
+  /** The absolute path of the type's icon file (custom types); otherwise one is generated. */
+  icon?: string;
 }
 
 /** The same rule as `credentialName` in requests. */

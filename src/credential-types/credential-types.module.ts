@@ -4,6 +4,8 @@ import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { ComponentsCredentialsController } from './components-credentials.controller';
 import { CredentialTypesRegistry } from './credential-types.registry';
+import { ComponentsCredentialsIconController } from './icons/components-credentials-icon.controller';
+import { CredentialIcons } from './icons/credential-icons';
 
 const credentialTypesRegistry: FactoryProvider<CredentialTypesRegistry> = {
   provide: CredentialTypesRegistry,
@@ -22,11 +24,17 @@ const credentialTypesRegistry: FactoryProvider<CredentialTypesRegistry> = {
   },
 };
 
+const credentialIcons: FactoryProvider<CredentialIcons> = {
+  provide: CredentialIcons,
+  inject: [CredentialTypesRegistry],
+  useFactory: (types: CredentialTypesRegistry) => new CredentialIcons(types),
+};
+
 /** The credential-type catalogue: its API and the registry that checks credentials against it. */
 @Module({
   imports: [AuthModule],
-  controllers: [ComponentsCredentialsController],
-  providers: [credentialTypesRegistry],
+  controllers: [ComponentsCredentialsController, ComponentsCredentialsIconController],
+  providers: [credentialTypesRegistry, credentialIcons],
   exports: [CredentialTypesRegistry],
 })
 export class CredentialTypesModule {}

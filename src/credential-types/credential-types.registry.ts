@@ -4,6 +4,7 @@ import { PlainData } from '../core/plain-data';
 import { BUILT_IN_ALIASES, BUILT_IN_TYPES } from './catalogue/built-in-catalogue';
 import { credentialDataProblems } from './credential-data';
 import { describeFields } from './credential-fields';
+import { redactPlainData } from './redacted-plain-data';
 import { CREDENTIAL_TYPE_NAME_PATTERN, CredentialTypeDefinition } from './credential-type';
 import { CredentialTypesMode } from '../core/credential-types-mode';
 import { loadCustomTypesFile } from './custom-types-file';
@@ -127,6 +128,11 @@ export class CredentialTypesRegistry {
   /** The fields view of a credential: which inputs are set, and only non-secret values. */
   fields(credentialName: string, data: PlainData): CredentialFieldDto[] {
     return describeFields(this.find(credentialName), data);
+  }
+
+  /** The data with every secret replaced by Flowise's sentinel (see `redactPlainData`). */
+  redact(credentialName: string, data: PlainData): PlainData {
+    return redactPlainData(this.find(credentialName), data);
   }
 
   private describeUnknown(name: string): string {

@@ -17,6 +17,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors';
 import { PLAIN_DATA_LIMITS } from '../core/plain-data';
 import {
@@ -24,6 +25,7 @@ import {
   CredentialTypeDefinition,
   INPUT_TYPES,
 } from './credential-type';
+import { iconFileProblem } from './icons/icon-file';
 
 /** Input names become `plainDataObj` keys, so they follow its key rules. */
 const INPUT_NAME_PATTERN = /^(?!(?:__proto__|constructor|prototype)$)[A-Za-z0-9_.-]+$/;
@@ -71,6 +73,8 @@ class TypeEntry {
   @IsOptional() @IsString() description?: string;
   @IsOptional() @IsBoolean() optional?: boolean;
   @IsOptional() @IsBoolean() allowExtraKeys?: boolean;
+  /** An image file (png, svg, jpg) for the type, relative to this file. */
+  @IsOptional() @IsString() @Length(1, 1024) icon?: string;
   /** Required to replace a built-in type (or alias) of the same name. */
   @IsOptional() @IsBoolean() override?: boolean;
 
@@ -134,9 +138,16 @@ export function loadCustomTypesFile(
     if (entryProblems.length === 0) {
       entryProblems.push(...nameProblems(type, seen, builtInNames));
     }
+    const icon = typeof type.icon === 'string' ? resolve(dirname(path), type.icon) : undefined;
+    const iconProblem = icon === undefined ? undefined : iconFileProblem(icon);
+    if (iconProblem !== undefined) {
+      entryProblems.push(`icon ${type.icon} ${iconProblem}`);
+    }
     seen.add(type.name);
     problems.push(...entryProblems.map((problem) => `${where}: ${problem}`));
-    return entryProblems.length === 0 ? toDefinition(type) : undefined;
+    return entryProblems.length === 0
+      ? { ...toDefinition(type), ...(icon ? { icon } : {}) }
+      : undefined;
   });
   if (problems.length > 0) {
     return fail(problems);

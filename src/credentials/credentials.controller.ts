@@ -26,6 +26,7 @@ import { pageLinks } from '../common/page-links';
 import { CurrentWorkspace } from '../auth/current-workspace.decorator';
 import { CredentialsService, DEFAULT_PAGE_SIZE } from './credentials.service';
 import { CreateCredentialDto } from './dto/create-credential.dto';
+import { CredentialForEditResponseDto } from './dto/credential-for-edit-response.dto';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
@@ -84,7 +85,10 @@ export class CredentialsController {
     return page.credentials;
   }
 
-  /** Get one credential: its metadata and ciphertext, never its secret. */
+  /**
+   * Get one credential: its metadata, ciphertext and, as in Flowise, `plainDataObj` with every
+   * secret replaced by the redaction sentinel (non-secret inputs keep their values).
+   */
   @Get(':id')
   @RequirePermissions('credentials:view')
   @ApiErrorResponses({
@@ -97,8 +101,8 @@ export class CredentialsController {
   getCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
-  ): Promise<CredentialResponseDto> {
-    return this.credentials.get(workspaceId, id);
+  ): Promise<CredentialForEditResponseDto> {
+    return this.credentials.getForEdit(workspaceId, id);
   }
 
   /**

@@ -23,11 +23,13 @@ import { CredentialEntity } from './credential.entity';
 import { CredentialPage, CredentialsRepository } from './credentials.repository';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { toCredentialResponse } from './credential-row-mapper';
+import { CredentialForEditResponseDto } from './dto/credential-for-edit-response.dto';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
 import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
 import {
+  keepsStoredData,
   mergePlainData,
   PlainData,
   plainDataProblems,
@@ -71,6 +73,15 @@ export class CredentialsService {
 
   async get(workspaceId: string, id: string): Promise<CredentialResponseDto> {
     return toCredentialResponse(await this.findOwned(workspaceId, id));
+  }
+
+  /** The credential with its data redacted as Flowise's edit dialog expects it. */
+  async getForEdit(workspaceId: string, id: string): Promise<CredentialForEditResponseDto> {
+    const row = await this.findOwned(workspaceId, id);
+    return {
+      ...toCredentialResponse(row),
+      plainDataObj: this.types.redact(row.credentialName, await this.decrypt(row)),
+    };
   }
 
   /** Validates `input` with the API's rules and messages, whether it came over HTTP or not. */
@@ -120,6 +131,12 @@ export class CredentialsService {
     const dto = await validateInput(UpdateCredentialDto, input);
     if (dto.name === undefined && dto.plainDataObj === undefined) {
       throw new BadRequestException('Nothing to update: send name and/or plainDataObj');
+    }
+    if (dto.name === undefined && keepsStoredData(dto.plainDataObj)) {
+      // Flowise's dialog saves an unchanged credential as `{}` or with every secret echoed back.
+      const row = await this.findOwned(workspaceId, id);
+      assertSameType(row, dto);
+      return toCredentialResponse(row);
     }
     // Queued per row inside this process; the version check covers writers in other processes.
     return this.rowWrites.run(id.toLowerCase(), async () => {
@@ -172,13 +189,9 @@ export class CredentialsService {
     row: CredentialEntity,
     dto: UpdateCredentialDto,
   ): Promise<CredentialEntity> {
-    if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
-      throw new BadRequestException(
-        `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
-      );
-    }
+    assertSameType(row, dto);
     let encryptedData = row.encryptedData;
-    if (dto.plainDataObj !== undefined) {
+    if (dto.plainDataObj !== undefined && !keepsStoredData(dto.plainDataObj)) {
       const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
       assertStorable(merged);
       this.types.assertValid(row.credentialName, merged);
@@ -230,6 +243,14 @@ export class CredentialsService {
 
 function contextOf(row: CredentialEntity): EncryptionContext {
   return { workspaceId: row.workspaceId, credentialId: row.id };
+}
+
+function assertSameType(row: CredentialEntity, dto: UpdateCredentialDto): void {
+  if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
+    throw new BadRequestException(
+      `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
+    );
+  }
 }
 
 /** The merged or created secret must still satisfy the create rules (non-empty, size). */

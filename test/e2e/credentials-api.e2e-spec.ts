@@ -336,11 +336,14 @@ describe('Credentials API', () => {
   });
 
   describe('GET /credentials/:id', () => {
-    it('returns the credential', async () => {
+    it('returns the credential, with its secret redacted to the sentinel as in Flowise', async () => {
       const created = await create();
       const response = await call('get', `/credentials/${created.id}`);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual(created);
+      expect(response.body).toEqual({
+        ...created,
+        plainDataObj: { openAIApiKey: FLOWISE_REDACTED_VALUE },
+      });
     });
 
     it('answers 404 for an unknown id and for a malformed one', async () => {
@@ -407,7 +410,9 @@ describe('Credentials API', () => {
         encryptedData: created.encryptedData,
       });
       await expect(reveal(created.id)).resolves.toEqual(secretBefore);
-      expect((await call('get', `/credentials/${created.id}`)).body).toEqual(response.body);
+      expect((await call('get', `/credentials/${created.id}`)).body).toMatchObject(
+        response.body as object,
+      );
     });
 
     const invalidUpdates: Array<[string, object, string | RegExp]> = [
@@ -441,7 +446,10 @@ describe('Credentials API', () => {
         const response = await call('put', `/credentials/${created.id}`, body);
         expect(response.status).toBe(400);
         expectMessage(response, message);
-        expect((await call('get', `/credentials/${created.id}`)).body).toEqual(created);
+        expect((await call('get', `/credentials/${created.id}`)).body).toEqual({
+          ...created,
+          plainDataObj: { openAIApiKey: FLOWISE_REDACTED_VALUE },
+        });
         await expect(reveal(created.id)).resolves.toEqual(secretBefore);
       });
     }

@@ -1,5 +1,6 @@
 import { CredentialTypeDefinition, CredentialTypeInput } from '../credential-type';
 import flowiseCatalogue from './flowise-credential-types.json';
+import { withFlowiseDescriptions } from './flowise-descriptions';
 
 /**
  * Where the vault deliberately differs from Flowise's sources (`flowiseCatalogue.source`).
@@ -58,7 +59,9 @@ export const BUILT_IN_ALIASES: Readonly<Record<string, string>> = flowiseCatalog
 
 export const BUILT_IN_TYPES: readonly CredentialTypeDefinition[] = (
   flowiseCatalogue.types as CredentialTypeDefinition[]
-).map(applyExtension);
+)
+  .map(withFlowiseDescriptions)
+  .map(applyExtension);
 
 function applyExtension(type: CredentialTypeDefinition): CredentialTypeDefinition {
   const extension = CATALOGUE_EXTENSIONS[type.name];

@@ -44,8 +44,14 @@ export class CredentialTypeInputDto {
   /** The choices of an `options` input. */
   options?: CredentialTypeOptionDto[];
 
+  /**
+   * Help text for the input, as Flowise shows it; may hold HTML links, so sanitise before
+   * rendering it as HTML.
+   * @example The access key for your AWS account.
+   */
   description?: string;
 
+  /** An example value for an empty form field. @example <AWS_ACCESS_KEY_ID> */
   placeholder?: string;
 
   /** Whether the value is a secret: the fields view never returns a secret's value. */
@@ -63,6 +69,10 @@ export class CredentialTypeDto {
   /** @example 1 */
   version!: number;
 
+  /**
+   * What the type is for and where to get its values, as Flowise shows it; may hold HTML links,
+   * so sanitise before rendering it as HTML.
+   */
   description?: string;
 
   /** Every input is optional. */

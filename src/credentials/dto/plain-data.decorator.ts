@@ -9,7 +9,10 @@ import { plainDataProblems } from '../../core/plain-data';
  * object as parsed (class-transformer would rebuild it, `__proto__` keys included) and documents
  * its open shape.
  */
-export function PlainDataField(options: { allowNull: boolean }): PropertyDecorator {
+export function PlainDataField(options: {
+  allowNull: boolean;
+  allowEmpty?: boolean;
+}): PropertyDecorator {
   const valueTypes = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }];
   return applyDecorators(
     Transform(({ obj, key }) => (obj as Record<string, unknown>)[key]),

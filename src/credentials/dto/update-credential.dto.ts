@@ -9,10 +9,10 @@ export class UpdateCredentialDto extends PartialType(
 ) {
   /**
    * Secret fields to merge into the stored ones: keys sent replace, keys omitted stay, `null`
-   * removes a key, and Flowise's redaction sentinel keeps the stored value. `credentialName`,
-   * if sent, must equal the stored type.
+   * removes a key, and Flowise's redaction sentinel keeps the stored value; `{}` changes nothing.
+   * `credentialName`, if sent, must equal the stored type.
    */
   @IsOptional()
-  @PlainDataField({ allowNull: true })
+  @PlainDataField({ allowNull: true, allowEmpty: true })
   plainDataObj?: PlainDataPatch;
 }
