@@ -138,11 +138,16 @@ describe('KeyHierarchy', () => {
     );
   });
 
-  it('crypto-shreds: after destroyWorkspaceKeys nothing of that workspace decrypts', async () => {
+  it('crypto-shreds: with its data keys deleted and forgotten, nothing of a workspace decrypts', async () => {
     const encryption = hierarchy(ring(['k1', k1]));
     const a = await encryption.encrypt('a', ctx('ws-a'));
     const b = await encryption.encrypt('b', ctx('ws-b'));
-    expect(await encryption.keys.destroyWorkspaceKeys('ws-a')).toBe(1);
+    // As WorkspaceDataKeysRemoval does when a workspace is deleted.
+    const deleted = await dataSource
+      .getRepository(WorkspaceDataKeyEntity)
+      .delete({ workspaceId: 'ws-a' });
+    expect(deleted.affected).toBe(1);
+    encryption.keys.forget('ws-a');
     await expect(encryption.decrypt(a, ctx('ws-a'))).rejects.toThrow('does not exist');
     await expect(hierarchy(ring(['k1', k1])).decrypt(a, ctx('ws-a'))).rejects.toThrow();
     await expect(encryption.decrypt(b, ctx('ws-b'))).resolves.toBe('b');

@@ -134,17 +134,6 @@ export class KeyHierarchy {
     }
   }
 
-  /**
-   * Crypto-shredding: deletes every version of a workspace's data key, so its ciphertexts (and
-   * every backup of them) can never be decrypted again. Other processes drop their cached copy
-   * when they restart; delete the workspace's credential rows in the same operation.
-   */
-  async destroyWorkspaceKeys(workspaceId: string): Promise<number> {
-    const result = await this.rows.delete({ workspaceId });
-    this.forget(workspaceId);
-    return result.affected ?? 0;
-  }
-
   /** Whether this process holds an unwrapped data key (or its version) of the workspace. */
   holdsKeysOf(workspaceId: string): boolean {
     return (
