@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, ScryptOptions } from 'node:crypto';
+import type { TransferredCredential } from '../credentials/credential-transfer.service';
 import { open, seal } from '../keys/aes-gcm-seal';
 
 const MAGIC = 'credential-vault-bundle';
@@ -8,15 +9,7 @@ const KDF = { name: 'scrypt', N: 2 ** 17, r: 8, p: 1 } as const;
 const MIN_PASSPHRASE_LENGTH = 12;
 
 /** One credential as a bundle carries it: metadata, and the secret fields as stored (JSON). */
-export interface BundledCredential {
-  readonly id: string;
-  readonly name: string;
-  readonly credentialName: string;
-  readonly workspaceId: string;
-  readonly createdDate: string;
-  readonly updatedDate: string;
-  readonly plainDataJson: string;
-}
+export type BundledCredential = TransferredCredential;
 
 /** Authenticated, not encrypted: readable without the passphrase, unchangeable with it. */
 export interface BundleHeader {
