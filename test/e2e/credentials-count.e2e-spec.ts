@@ -146,7 +146,7 @@ describe('X-Total-Count from the per-workspace counter', () => {
     await expectTotal(untouched, 1);
   });
 
-  it('drops the count with a deleted workspace; the same id starts again from zero', async () => {
+  it('drops the count with a deleted workspace, whose id never holds credentials again', async () => {
     const { workspaceId, owner } = await createWorkspace(t, 'Doomed');
     const other = await createWorkspace(t, 'Kept');
     for (let i = 0; i < 3; i++) {
@@ -164,12 +164,21 @@ describe('X-Total-Count from the per-workspace counter', () => {
       .set(bearer(session.accessToken));
     expect(deleted.status).toBe(204);
     expect(await counterRow(workspaceId)).toEqual([]);
-    await expectTotal(workspaceId, 0);
+    const [left] = await t.app
+      .get(DataSource)
+      .query<{ n: number }[]>('SELECT COUNT(*) AS n FROM credential WHERE workspaceId = ?', [
+        workspaceId,
+      ]);
+    expect(Number(left.n)).toBe(0);
     await expectTotal(other.workspaceId, 1);
 
-    // The credentials API trusts the token's workspace, so the id can hold credentials again.
-    await create(workspaceId);
-    await expectTotal(workspaceId, 1);
+    // A tombstone keeps the id closed: a token naming it is refused, and nothing is counted.
+    const refused = await api()
+      .post('/api/v1/credentials')
+      .set(bearer(t.tokenFor({ workspaceId })))
+      .send(createCredentialBody());
+    expect(refused.status).toBe(401);
+    expect(await counterRow(workspaceId)).toEqual([]);
   });
 
   it('stays exact under 50 concurrent creates while another connection writes too', async () => {
