@@ -60,10 +60,25 @@ const WITH_BODY: Record<string, ResponseObject> = {
   '415': errorResponse(415, 'The body is not JSON', 'Send the body as application/json'),
 };
 
+/** Statuses any write can answer: a database that cannot commit for want of space. */
+const WRITES: Record<string, ResponseObject> = {
+  '507': errorResponse(
+    507,
+    'The database cannot commit for want of disk space; nothing was changed, retry once freed',
+    'Insufficient storage: the write was not saved; try again once disk space is freed',
+  ),
+};
+
+const WRITE_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
 /** Adds the server-wide responses and their headers to one operation. */
-export function addCommonResponses(operation: OperationObject): void {
+export function addCommonResponses(operation: OperationObject, method: string): void {
   const responses = operation.responses as Record<string, ResponseObject>;
-  const extra = operation.requestBody ? { ...ANY_OPERATION, ...WITH_BODY } : ANY_OPERATION;
+  const extra = {
+    ...ANY_OPERATION,
+    ...(operation.requestBody ? WITH_BODY : {}),
+    ...(WRITE_METHODS.has(method) ? WRITES : {}),
+  };
   for (const [status, response] of Object.entries(extra)) {
     responses[status] ??= response;
   }

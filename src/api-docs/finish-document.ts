@@ -20,7 +20,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as 
 /**
  * What the decorators cannot say per operation: the server, the tags and their order, public
  * operations marked `security: []`, the OAuth2 sign-in as an alternative to a pasted token,
- * the responses every operation can give (413, 414, 415, 429, 431) and the headers the standalone
+ * the responses every operation can give (413, 414, 415, 429, 431; 507 on writes) and the headers the standalone
  * server adds, and a description for every operation (its summary when it has no other).
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
@@ -39,7 +39,7 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
     for (const method of METHODS) {
       const operation = path[method];
       if (operation !== undefined) {
-        finishOperation(operation);
+        finishOperation(operation, method);
       }
     }
   }
@@ -47,11 +47,11 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-function finishOperation(operation: OperationObject): void {
+function finishOperation(operation: OperationObject, method: string): void {
   operation.description ??= operation.summary;
   const security = operation.security ?? [];
   operation.security = security.some((requirement) => 'bearer' in requirement)
     ? [...security, { [SIGN_IN_SCHEME]: [] }]
     : security;
-  addCommonResponses(operation);
+  addCommonResponses(operation, method);
 }

@@ -9,8 +9,10 @@ const DEFAULT_DESCRIPTIONS = {
   403: 'Your token, role or API key lacks the permission this operation needs',
   404: 'Not found among what you may see',
   409: 'Conflicts with what is stored',
+  410: 'The workspace was deleted: its id can never hold credentials again',
   413: 'The body is larger than 1 MiB',
   429: 'Too many requests; see Retry-After',
+  503: 'Too many password checks are queued; see Retry-After',
 } as const;
 
 type DocumentedErrorStatus = keyof typeof DEFAULT_DESCRIPTIONS;

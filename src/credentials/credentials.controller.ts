@@ -140,6 +140,7 @@ export class CredentialsController {
       description: 'A credential with this id already exists',
       message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 already exists',
     },
+    410: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d was deleted',
   })
   createCredential(
     @CurrentWorkspace() workspaceId: string,

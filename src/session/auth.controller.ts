@@ -47,6 +47,7 @@ export class AuthController {
     },
   })
   @ApiErrorResponses({
+    503: 'Too many sign-ins at once; retry in a moment',
     400: ['email must be longer than or equal to 1 characters'],
     401: { description: 'Invalid email or password', message: 'Invalid email or password' },
     404: {
@@ -129,6 +130,7 @@ export class AuthController {
   @ApiBearerAuth()
   @UseGuards(JwtAuthGuard)
   @ApiErrorResponses({
+    503: 'Too many sign-ins at once; retry in a moment',
     400: ['newPassword must be longer than or equal to 12 characters'],
     401: 'Token expired',
     403: {

@@ -34,6 +34,7 @@ export class OAuthTokenController {
   @UseGuards(LoginThrottleGuard)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiErrorResponses({
+    503: 'Too many sign-ins at once; retry in a moment',
     400: ['grant_type must be password'],
     401: { description: 'Invalid email or password', message: 'Invalid email or password' },
     429: {

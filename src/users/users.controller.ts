@@ -37,6 +37,7 @@ export class UsersController {
     },
   })
   @ApiErrorResponses({
+    503: 'Too many sign-ins at once; retry in a moment',
     400: ['password must be longer than or equal to 12 characters'],
     403: 'Only an instance admin can manage users',
     409: {

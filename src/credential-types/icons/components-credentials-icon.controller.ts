@@ -5,6 +5,7 @@ import {
   ApiProduces,
   ApiResponse,
   ApiTags,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import fresh from 'fresh';
 import { ErrorResponseDto } from '../../common/error-response.dto';
@@ -51,7 +52,11 @@ export class ComponentsCredentialsIconController {
     },
   })
   @ApiResponse({ status: 304, description: 'The image matches the `If-None-Match` ETag' })
-  @ApiNotFoundResponse({ description: 'No credential type of this name', type: ErrorResponseDto })
+  @ApiNotFoundResponse({
+    description: 'No credential type of this name',
+    // Its own content type: the operation's image types are for the 200.
+    content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponseDto) } } },
+  })
   getCredentialTypeIcon(
     @Param('name') name: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
