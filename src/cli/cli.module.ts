@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { CredentialsServiceModule } from '../credentials-service.module';
 import { typeOrmOn } from '../database/typeorm-on.module';
+import { FlowiseImportModule } from '../flowise-import/flowise-import.module';
 import { standaloneOptions } from '../standalone-options';
 import { UsersModule } from '../users/users.module';
 import { WorkspaceModule } from '../workspace/workspace.module';
@@ -33,6 +34,7 @@ export class CliModule {
         // Already part of the vault; imported to reach their services.
         UsersModule,
         WorkspaceModule,
+        FlowiseImportModule,
       ],
       providers: [
         UserCreateCommand,

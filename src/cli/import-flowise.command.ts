@@ -1,6 +1,4 @@
-import { LazyModuleLoader } from '@nestjs/core';
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { FlowiseImportModule } from '../flowise-import/flowise-import.module';
 import { readFlowisePassphrase } from '../flowise-import/flowise-key';
 import { FlowiseImportService } from '../flowise-import/flowise-import.service';
 import { CONFLICT_POLICIES, ConflictPolicy } from '../flowise-import/import-plan';
@@ -27,7 +25,7 @@ interface ImportFlowiseFlags {
     'under this vault’s keys; ids, names, types and dates kept (rerun to resume)',
 })
 export class ImportFlowiseCommand extends CommandRunner {
-  constructor(private readonly lazyModules: LazyModuleLoader) {
+  constructor(private readonly flowiseImport: FlowiseImportService) {
     super();
   }
 
@@ -94,11 +92,7 @@ export class ImportFlowiseCommand extends CommandRunner {
 
   async run(_params: string[], flags: ImportFlowiseFlags): Promise<void> {
     const started = Date.now();
-    // Loaded on use: the credentials module it needs would otherwise start with every command.
-    const flowiseImport = (await this.lazyModules.load(() => FlowiseImportModule)).get(
-      FlowiseImportService,
-    );
-    const preview = await flowiseImport.prepare({
+    const preview = await this.flowiseImport.prepare({
       from: flags.from,
       passphrase: readFlowisePassphrase(flags, process.env),
       mapping: { map: flags.mapWorkspace ?? new Map(), fallback: flags.workspace },
@@ -112,10 +106,10 @@ export class ImportFlowiseCommand extends CommandRunner {
       return;
     }
     const writing = progressBar('Importing');
-    const created = await flowiseImport.write(preview, writing.update).finally(writing.stop);
+    const created = await this.flowiseImport.write(preview, writing.update).finally(writing.stop);
     const seconds = (Date.now() - started) / 1000;
     const checking = progressBar('Verifying');
-    const check = await flowiseImport.verify(preview, checking.update).finally(checking.stop);
+    const check = await this.flowiseImport.verify(preview, checking.update).finally(checking.stop);
     describeResult(preview, { created, seconds, check }).forEach((line) => console.log(line));
     if (check.failures.length > 0) {
       process.exitCode = 1;

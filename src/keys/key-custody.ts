@@ -21,10 +21,6 @@ export class KeyCustody implements OnApplicationShutdown {
     private readonly keyring?: OpenedKeyring,
   ) {}
 
-  get hasKeyring(): boolean {
-    return this.keyring !== undefined;
-  }
-
   /** The keyring; only the key commands need it, and only a keyring-based vault has one. */
   get opened(): OpenedKeyring {
     if (!this.keyring) {

@@ -26,6 +26,12 @@ import { SessionService } from './session.service';
 import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
 import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 
+/** The 403 of the operations that need one of our users, not an API key or an external token. */
+const NOT_A_SIGNED_IN_USER = {
+  description: 'The token is an API key or an external token, not a signed-in user',
+  message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
+};
+
 @ApiTags('auth')
 @UsePipes(validationPipe)
 @UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
@@ -93,10 +99,7 @@ export class AuthController {
   @ApiErrorResponses({
     400: ['workspaceId must be a UUID'],
     401: 'Token expired',
-    403: {
-      description: 'The token is an API key or an external token, not a signed-in user',
-      message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
-    },
+    403: NOT_A_SIGNED_IN_USER,
     404: {
       description: 'No such workspace among yours',
       message: 'Workspace 7b0f5c1e-2d3a-4f6b-8c9d-0e1f2a3b4c5d not found',
@@ -115,10 +118,7 @@ export class AuthController {
   @UseGuards(JwtAuthGuard)
   @ApiErrorResponses({
     401: 'Token expired',
-    403: {
-      description: 'The token is an API key or an external token, not a signed-in user',
-      message: "This endpoint needs a signed-in user's access token (POST /auth/login)",
-    },
+    403: NOT_A_SIGNED_IN_USER,
   })
   getMe(@CurrentPrincipal() principal: Principal): Promise<MeResponseDto> {
     return this.sessions.me(principal);
