@@ -22,23 +22,42 @@ module.exports = {
       ['core'],
       'The environment, read once; it configures features without knowing them.',
     ),
-    floor('auth', ['core', 'common'], 'Guards and principals, below every feature that uses them.'),
-    floor('users', ['core', 'common', 'auth'], 'Users own their table.'),
+    floor(
+      'auth',
+      ['core', 'common', 'audit'],
+      'Guards and principals, below every feature that uses them.',
+    ),
+    floor('users', ['core', 'common', 'auth', 'audit'], 'Users own their table.'),
     floor('credential-types', ['core', 'common', 'auth'], 'The type catalogue.'),
-    floor('workspace', ['core', 'common', 'auth', 'users'], 'Workspaces and members.'),
+    floor('workspace', ['core', 'common', 'auth', 'users', 'audit'], 'Workspaces and members.'),
     floor(
       'session',
-      ['core', 'common', 'auth', 'users', 'workspace'],
+      ['core', 'common', 'auth', 'users', 'workspace', 'audit'],
       'Sign-in on top of identity.',
     ),
     floor(
       'keys',
-      ['core', 'common', 'config'],
+      ['core', 'common', 'config', 'audit'],
       'Key custody reaches credentials only through the port in core.',
     ),
     floor(
+      'idempotency',
+      ['core', 'common'],
+      'Idempotency-Key replays, below the routes that use them.',
+    ),
+    floor(
+      'audit',
+      ['core', 'common'],
+      'The audit trail owns its tables; any feature may import it for the AuditRecorder port.',
+    ),
+    floor(
+      'audit-events',
+      ['core', 'common', 'auth', 'audit'],
+      'Reading the audit trail over HTTP, behind audit:view.',
+    ),
+    floor(
       'credentials',
-      ['core', 'common', 'auth', 'credential-types'],
+      ['core', 'common', 'auth', 'credential-types', 'idempotency', 'audit'],
       'Encryption comes through the core interface.',
     ),
     floor(
@@ -52,6 +71,21 @@ module.exports = {
       "Moving in from Flowise, through the credentials module's rules.",
     ),
     floor('health', ['core', 'common'], 'Health checks.'),
+    floor(
+      'replication',
+      ['core'],
+      "Carries core's invalidation bus between replicas; features publish through the port.",
+    ),
+    floor(
+      'logging',
+      ['core', 'config'],
+      "The standalone server's logs: pino through nestjs-pino, never the package's.",
+    ),
+    floor(
+      'metrics',
+      ['core'],
+      "The standalone server's Prometheus metrics: prom-client behind core's telemetry port.",
+    ),
     floor(
       'http',
       ['core', 'common'],
@@ -72,6 +106,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/', pathNot: '^src/database/' },
       to: { path: '\\.entity\\.ts$', pathNot: '^src/$1/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'package-stays-host-neutral',
+      comment:
+        'The published library (src/index.ts and everything it imports) works on any host, Express ' +
+        "included: none of the standalone server's or the CLI's packages may be reachable from it.",
+      severity: 'error',
+      from: { path: '^src/index\\.ts$' },
+      to: {
+        path: '^node_modules/(fastify|@fastify/|@nestjs/platform-|@nestjs/terminus|@nestjs/throttler|nest-commander|cli-progress|mysql2|nestjs-pino|pino)',
+        reachable: true,
+      },
+    },
+    {
+      name: 'pkcs11js-only-on-demand',
+      comment:
+        'The native HSM binding is loaded in one place, inside the function that opens an HSM, so a ' +
+        'host without KEY_PROVIDER=pkcs11 never needs it (it is an optional peer of the package).',
+      severity: 'error',
+      from: { pathNot: '^src/keys/pkcs11-master-key\\.provider\\.ts$' },
+      to: { path: '^node_modules/pkcs11js/' },
     },
     {
       name: 'no-circular',

@@ -7,7 +7,15 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, mintToken, npmStartNodeFlags, sleep, startServer, stopServer } = require('./lib');
+const {
+  freePort,
+  mintToken,
+  npmStartNodeFlags,
+  serverEntry,
+  sleep,
+  startServer,
+  stopServer,
+} = require('./lib');
 
 const LIMIT = 1024 * 1024 - 1024;
 const SECONDS = Number(process.env.HOSTILE_SECONDS ?? 10);
@@ -153,7 +161,7 @@ async function main() {
   const jwtSecret = crypto.randomBytes(32).toString('hex');
   const server = await startServer({
     name: 'ours',
-    args: [...npmStartNodeFlags(), path.join(__dirname, '..', 'dist', 'main.js')],
+    args: [...npmStartNodeFlags(), serverEntry()],
     env: {
       JWT_SECRET: jwtSecret,
       ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),

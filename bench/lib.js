@@ -5,6 +5,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
+const path = require('node:path');
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -18,9 +19,9 @@ function freePort() {
   });
 }
 
-function httpGet(port, path) {
+function httpGet(port, path, headers = {}) {
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path, headers, agent: false }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode));
     });
@@ -40,11 +41,35 @@ function rssOf(pid) {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux), or undefined once gone. */
+function cpuMsOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times (100 on every mainstream kernel). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /**
- * Spawns a server and resolves once GET /api/v1/health answers 200, with the time from spawn to
- * that answer (the cold start).
+ * Spawns a server and resolves once `probe` (default GET /api/v1/health; give it a path and an
+ * Authorization header to time the first authenticated 200) answers 200, with the time from spawn
+ * to that answer (the cold start).
  */
-async function startServer({ name, args, env, port, logFile, ipc = false, timeoutMs = 30000 }) {
+async function startServer({
+  name,
+  args,
+  env,
+  port,
+  logFile,
+  ipc = false,
+  timeoutMs = 30000,
+  probe = { path: '/api/v1/health' },
+}) {
   const log = fs.openSync(logFile, 'a');
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, {
@@ -58,13 +83,13 @@ async function startServer({ name, args, env, port, logFile, ipc = false, timeou
     if (exited) {
       throw new Error(`${name} exited during start; see ${logFile}`);
     }
-    if ((await httpGet(port, '/api/v1/health')) === 200) {
+    if ((await httpGet(port, probe.path, probe.headers)) === 200) {
       break;
     }
     if (Number(process.hrtime.bigint() - started) / 1e6 > timeoutMs) {
       child.kill('SIGKILL');
       throw new Error(
-        `${name} did not answer /api/v1/health within ${timeoutMs} ms; see ${logFile}`,
+        `${name} did not answer ${probe.path} within ${timeoutMs} ms; see ${logFile}`,
       );
     }
     await sleep(10);
@@ -101,6 +126,15 @@ function sleep(ms) {
 function npmStartNodeFlags() {
   const { scripts } = require('../package.json');
   return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/**
+ * The server file `npm start` runs in a build (dist/start.js: the bundle with its code cache),
+ * or dist/main.js for a build from before the bundle (compare-builds).
+ */
+function serverEntry(buildRoot = path.join(__dirname, '..')) {
+  const start = path.join(buildRoot, 'dist', 'start.js');
+  return fs.existsSync(start) ? start : path.join(buildRoot, 'dist', 'main.js');
 }
 
 /** An HS256 token as `npm run token` mints them. */
@@ -147,11 +181,13 @@ function median(values) {
 module.exports = {
   freePort,
   rssOf,
+  cpuMsOf,
   startServer,
   stopServer,
   sleep,
   mintToken,
   npmStartNodeFlags,
+  serverEntry,
   RssSampler,
   median,
 };

@@ -17,6 +17,8 @@ function renderTable(runs) {
     'req/s',
     'ref req/s',
     'ratio',
+    'CPU ms/req',
+    'ref CPU',
     'p50',
     'ref p50',
     'p99',
@@ -36,6 +38,8 @@ function renderTable(runs) {
       fmt(ours.requestsPerSecond),
       fmt(ref.requestsPerSecond),
       fmt(ratio(ours.requestsPerSecond, ref.requestsPerSecond), 2),
+      fmt(ours.cpuMsPerRequest, 2),
+      fmt(ref.cpuMsPerRequest, 2),
       fmt(ours.p50Ms, 1),
       fmt(ref.p50Ms, 1),
       fmt(ours.p99Ms, 1),
@@ -80,8 +84,8 @@ function renderMarkdown(reports) {
       `in ${first.settings.slices ?? 1} slice(s) alternating with the reference, after ${first.settings.warmup} s of warm-up per scenario; ` +
       'autocannon on the same cores.',
     '',
-    '| scenario | conn | ours req/s | ref req/s | ours/ref | ours p50 ms | ref p50 ms | ours p99 ms | ref p99 ms | p99 ours/ref | non-2xx ours / ref | RSS MB ours / ref |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | conn | ours req/s | ref req/s | ours/ref | CPU ms/req ours / ref | ours p50 ms | ref p50 ms | ours p99 ms | ref p99 ms | p99 ours/ref | non-2xx ours / ref | RSS MB ours / ref |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   for (const group of groups.values()) {
     const { runs } = group;
@@ -102,6 +106,17 @@ function renderMarkdown(reports) {
     lines.push(
       `| ${group.title} | ${group.connections} | ${fmt(m(runs, (r) => r.ours.requestsPerSecond))} | ` +
         `${hasRef ? fmt(m(runs, (r) => r.reference.requestsPerSecond)) : '-'} | **${fmt(throughputRatio, 2)}**${target} | ` +
+        `${fmt(
+          m(runs, (r) => r.ours.cpuMsPerRequest),
+          2,
+        )} / ${
+          hasRef
+            ? fmt(
+                m(runs, (r) => r.reference.cpuMsPerRequest),
+                2,
+              )
+            : '-'
+        } | ` +
         `${fmt(
           m(runs, (r) => r.ours.p50Ms),
           1,
@@ -168,7 +183,7 @@ function renderMarkdown(reports) {
     );
   };
   figure(
-    'cold start (spawn → first 200 on /api/v1/health)',
+    'cold start (spawn → first authenticated 200, a get by id)',
     (r, n) => r.coldStartMs[n],
     'ms',
     (v) => `≤ 1000 ms ${v <= 1000 ? '✓' : '✗'}`,

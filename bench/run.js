@@ -1,5 +1,6 @@
 'use strict';
 // npm run bench [-- --duration 6 --connections 10,50 --scenarios get,list --big-rows 100000]
+// npm run bench -- --store postgres: on PostgreSQL, see bench/postgres.js.
 // Runs after `nest build` (the npm script does it). Reports; asserts nothing.
 const autocannon = require('autocannon');
 const crypto = require('node:crypto');
@@ -10,6 +11,7 @@ const { parseArgs } = require('node:util');
 const {
   freePort,
   rssOf,
+  cpuMsOf,
   startServer,
   stopServer,
   sleep,
@@ -17,10 +19,12 @@ const {
   npmStartNodeFlags,
   RssSampler,
   median,
+  serverEntry,
 } = require('./lib');
 const { SCENARIOS, API_KEY_WORKSPACES, seedPlan, tokensFor } = require('./scenarios');
 const { seed, seedApiKeys } = require('./seed');
 const { renderMarkdown, renderTable } = require('./report');
+const { runPostgres } = require('./postgres');
 
 const ROOT = path.join(__dirname, '..');
 const QUICK = {
@@ -54,6 +58,14 @@ function options() {
       'no-reference': { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       label: { type: 'string', default: '' },
+      // The issue's bare server runs NORMAL; FULL measures what our durability costs it.
+      'reference-synchronous': { type: 'string', default: 'NORMAL' },
+      // --store postgres: see bench/postgres.js.
+      store: { type: 'string', default: 'sqlite' },
+      'database-url': { type: 'string' },
+      'database-prefix': { type: 'string', default: 'vault_bench_' },
+      // --store postgres: an older build (a directory holding its dist/) run side by side too.
+      before: { type: 'string' },
     },
   });
   const defaults = values.quick ? QUICK : FULL;
@@ -76,6 +88,18 @@ function options() {
     reference: !values['no-reference'],
     profile: values.profile,
     label: values.label,
+    referenceSynchronous: values['reference-synchronous'].toUpperCase(),
+    store: values.store,
+    scenariosGiven: values.scenarios !== Object.keys(SCENARIOS).join(','),
+    connectionsGiven: values.connections !== undefined,
+    postgres: {
+      adminUrl:
+        values['database-url'] ??
+        process.env.BENCH_DATABASE_URL ??
+        'postgres://postgres@127.0.0.1:5432/postgres',
+      prefix: values['database-prefix'],
+      before: values.before,
+    },
   };
 }
 
@@ -91,6 +115,7 @@ function combine(slices) {
     p99Ms: median(slices.map((s) => s.p99Ms)),
     non2xx: slices.reduce((sum, s) => sum + s.non2xx, 0),
     total,
+    cpuMsPerRequest: slices.reduce((sum, s) => sum + s.cpuMs, 0) / Math.max(1, total),
     rssBytes: Math.max(...slices.map((s) => s.rssBytes)),
     slices,
   };
@@ -109,6 +134,9 @@ function summarize(result) {
 
 async function main() {
   const opts = options();
+  if (opts.store === 'postgres') {
+    return runPostgres(opts, opts.postgres);
+  }
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-bench-'));
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
@@ -135,7 +163,7 @@ async function main() {
       args: [
         ...npmStartNodeFlags(),
         ...(opts.profile ? ['-r', path.join(__dirname, 'profile-hook.js')] : []),
-        path.join(ROOT, 'dist', 'main.js'),
+        serverEntry(),
       ],
       env: {
         ...env,
@@ -156,6 +184,7 @@ async function main() {
       env: {
         ...env,
         SQLITE_PATH: sqlite.reference,
+        SQLITE_SYNCHRONOUS: opts.referenceSynchronous,
         BENCH_PROFILE_DIR: profileDir,
         BENCH_PROFILE_LABEL: `reference-${profileLabel}`,
       },
@@ -183,13 +212,18 @@ async function main() {
   const seeded = Object.values(plan).reduce((a, b) => a + b, 0);
   log(`seeded ${seeded} credentials in ${Date.now() - seedStarted} ms`);
   const data = { ids, tokens: tokensFor(jwtSecret, mintToken), apiKeys };
+  // Cold start ends at the first authenticated 200 on the seeded file: a get by id.
+  const probe = {
+    path: `/api/v1/credentials/${ids['ws-list'][0]}`,
+    headers: { authorization: `Bearer ${data.tokens['ws-list']}` },
+  };
 
   // 3. Cold starts on the seeded file; the last start of each stays up for the load.
   const running = {};
   const coldStarts = { ours: [], reference: [] };
   for (let i = 0; i < opts.coldStarts; i++) {
     for (const name of servers) {
-      const server = await startServer(launch[name](await freePort()));
+      const server = await startServer({ ...launch[name](await freePort()), probe });
       coldStarts[name].push(server.coldStartMs);
       if (i < opts.coldStarts - 1) {
         await stopServer(server);
@@ -239,7 +273,9 @@ async function main() {
             warmed.add(warmUp);
           }
           const sampler = new RssSampler([server.pid]);
+          const cpuBefore = cpuMsOf(server.pid);
           const result = await load(url, connections, slice, requests);
+          const cpuMs = cpuMsOf(server.pid) - cpuBefore;
           const maxRss = sampler.stop().get(server.pid);
           if (server.child.exitCode !== null || server.child.signalCode !== null) {
             throw new Error(
@@ -247,7 +283,12 @@ async function main() {
             );
           }
           peak[contender.server] = Math.max(peak[contender.server], maxRss);
-          slices[contender.as].push({ ...summarize(result), rssBytes: maxRss, seconds: slice });
+          slices[contender.as].push({
+            ...summarize(result),
+            rssBytes: maxRss,
+            cpuMs,
+            seconds: slice,
+          });
         }
       }
       for (const { as } of contenders) {

@@ -32,7 +32,9 @@ const createBody = (extra = {}) =>
     plainDataObj: newSecret(),
     ...extra,
   });
-const mergeBody = () => JSON.stringify({ plainDataObj: newSecret() });
+/** What Flowise's edit dialog sends: the name and type echoed back with the new secret. */
+const mergeBody = () =>
+  JSON.stringify({ name: 'Bench key', credentialName: 'openAIApi', plainDataObj: newSecret() });
 
 /**
  * Each scenario returns autocannon options (without url, connections, duration). A scenario with

@@ -68,7 +68,11 @@ async function seed(sqlitePath, encryptionKey, workspaces) {
             { length: rows },
             () => `(${COLUMNS.map(() => '?').join(', ')})`,
           ).join(', ');
-          await run(db, `INSERT INTO credential (${COLUMNS.join(', ')}) VALUES ${values}`, batch);
+          await run(
+            db,
+            `INSERT INTO vault_credential (${COLUMNS.join(', ')}) VALUES ${values}`,
+            batch,
+          );
           batch = [];
         }
       }
@@ -94,8 +98,16 @@ async function seedApiKeys(sqlitePath, jwtSecret, workspaceIds, permissions) {
   );
   Logger.overrideLogger(false);
   const rows = [];
-  const capture = { insert: async (row) => rows.push(row) };
-  const service = new ApiKeysService({ jwtSecret: Buffer.from(jwtSecret, 'utf8') }, capture);
+  // The service writes the row through the audit trail's transaction: capture it there.
+  const capture = { insert: async (_entity, row) => rows.push(row) };
+  const audit = { transaction: (work) => work(capture) };
+  const service = new ApiKeysService(
+    { jwtSecret: Buffer.from(jwtSecret, 'utf8') },
+    undefined,
+    undefined,
+    undefined,
+    audit,
+  );
   const keys = {};
   for (const workspaceId of workspaceIds) {
     keys[workspaceId] = (
@@ -108,7 +120,7 @@ async function seedApiKeys(sqlitePath, jwtSecret, workspaceIds, permissions) {
     for (const row of rows) {
       await run(
         db,
-        'INSERT INTO api_key (id, workspaceId, name, prefix, keyHash, permissions, createdBy, createdAt) ' +
+        'INSERT INTO vault_api_key (id, workspaceId, name, prefix, keyHash, permissions, createdBy, createdAt) ' +
           'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [
           row.id,

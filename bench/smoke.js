@@ -7,7 +7,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, startServer, stopServer, mintToken } = require('./lib');
+const { freePort, startServer, stopServer, mintToken, serverEntry } = require('./lib');
 
 async function call(port, method, url, token, body) {
   const response = await fetch(`http://127.0.0.1:${port}${url}`, {
@@ -126,7 +126,7 @@ async function main() {
   const servers = [
     {
       name: 'ours',
-      args: [path.join(__dirname, '..', 'dist', 'main.js')],
+      args: [serverEntry()],
       env: { ...env, DATA_DIR: dir },
     },
     {

@@ -15,6 +15,7 @@ export const CORS_EXPOSED_HEADERS = [
   'RateLimit-Reset',
   'Retry-After',
   'X-Request-Id',
+  'Idempotent-Replayed',
 ];
 
 /** Browsers may reuse a preflight answer this long. */

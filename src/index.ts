@@ -6,6 +6,13 @@ export { EncryptionProvider } from './core/encryption.provider';
 export type { EncryptionContext } from './core/encryption.provider';
 export { AesGcmEncryptionProvider } from './keys/aes-gcm-encryption.provider';
 export { ConfigError, EncryptionKeyMismatchError } from './core/errors';
+export {
+  AUTH_FAILURE_REASONS,
+  CREDENTIAL_OPERATIONS,
+  KEY_OPERATIONS,
+  VaultTelemetry,
+} from './core/vault-telemetry';
+export type { AuthFailureReason, CredentialOperation, KeyOperation } from './core/vault-telemetry';
 export { JwtAuthGuard } from './auth/jwt-auth.guard';
 export type { Principal } from './core/principal';
 export { CurrentWorkspace } from './auth/current-workspace.decorator';
@@ -31,3 +38,30 @@ export type {
   InitialAdminOptions,
   LoginThrottleOptions,
 } from './core/vault-options';
+export type { VaultMountOptions } from './core/vault-options';
+export type { HostPrincipal } from './core/host-principal';
+export { CredentialsClient } from './credentials/credentials-client';
+export { CreateCredentialDto } from './credentials/dto/create-credential.dto';
+export { UpdateCredentialDto } from './credentials/dto/update-credential.dto';
+export { ListCredentialsQueryDto } from './credentials/dto/list-credentials-query.dto';
+export { CredentialResponseDto } from './credentials/dto/credential-response.dto';
+export { CredentialForEditResponseDto } from './credentials/dto/credential-for-edit-response.dto';
+export {
+  CredentialUsageInputDto,
+  CredentialUsageResponseDto,
+} from './credentials/usages/dto/credential-usage.dto';
+export { CredentialInUseResponseDto } from './credentials/usages/dto/credential-in-use-response.dto';
+export { UnavailableAnswerFilter } from './common/unavailable-answer.filter';
+export { AuditRecorder } from './core/audit-recorder';
+export type {
+  AuditActor,
+  AuditActorType,
+  AuditDetailValue,
+  AuditEventInput,
+  AuditOutcome,
+  AuditTarget,
+} from './core/audit-recorder';
+export { AuditContext } from './core/audit-context';
+export type { AuditRequestContext } from './core/audit-context';
+export { AUDIT_ACTIONS } from './core/audit-actions';
+export type { AuditAction } from './core/audit-actions';

@@ -18,5 +18,8 @@ export function standaloneOptions(config: AppConfig): CredentialsServiceOptions 
     loginThrottle: config.loginThrottle,
     credentialTypes: config.credentialTypes,
     credentialTypesFile: config.credentialTypesFile,
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    redisUrl: config.redisUrl,
+    auditRetentionDays: config.auditRetentionDays,
   };
 }

@@ -1,12 +1,11 @@
 'use strict';
 // The benchmark's yardstick: the credentials API on plain node:http, no framework. Same SQLite
-// file and driver (sqlite3, WAL, synchronous as the service sets it), AES-256-GCM and HS256 with
+// store and driver (sqlite3 or pg, see sqlite-store.js and pg-store.js), AES-256-GCM and HS256 with
 // node:crypto, the same JSON shapes. It is the practical limit of this machine, not a product:
 // validation is only what the benchmark's requests need.
-// Env: PORT, HOST, SQLITE_PATH, JWT_SECRET, ENCRYPTION_KEY (base64 of 32 bytes).
+// Env: PORT, HOST, SQLITE_PATH or DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY (base64 of 32 bytes).
 const http = require('node:http');
 const crypto = require('node:crypto');
-const sqlite3 = require('sqlite3');
 
 const env = process.env;
 const jwtKey = crypto.createSecretKey(Buffer.from(env.JWT_SECRET, 'utf8'));
@@ -21,15 +20,8 @@ const COLUMNS = 'id, name, credentialName, encryptedData, workspaceId, createdDa
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TYPE_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 
-const db = new sqlite3.Database(env.SQLITE_PATH);
-db.configure('busyTimeout', 5000);
-const query = (method, sql, params) =>
-  new Promise((resolve, reject) =>
-    db[method](sql, params, function (error, result) {
-      if (error) reject(error);
-      else resolve(method === 'run' ? this : result);
-    }),
-  );
+// The store: SQLite (SQLITE_PATH) or, with DATABASE_URL, PostgreSQL through `pg`.
+const { query, open } = require(env.DATABASE_URL ? './pg-store' : './sqlite-store');
 
 // --- crypto: the service's envelope v1.<keyId>.<iv>.<ciphertext>.<tag>, row bound in the AAD ---
 const aad = (header, workspaceId, id) =>
@@ -97,6 +89,15 @@ class HttpError extends Error {
     this.statusCode = statusCode;
   }
 }
+/** A get by id answers the secret's keys, each value replaced by Flowise's sentinel, as ours does. */
+const REDACTED = '_FLOWISE_BLANK_07167752-1a71-43b1-bf8f-4f32252165db';
+function withRedactedData(row) {
+  const plain = JSON.parse(decrypt(row.encryptedData, row.workspaceId, row.id));
+  return {
+    ...toResponse(row),
+    plainDataObj: Object.fromEntries(Object.keys(plain).map((key) => [key, REDACTED])),
+  };
+}
 const notFound = () => new HttpError(404, 'Credential not found');
 const isPlainObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -118,7 +119,7 @@ async function findOwned(workspaceId, id) {
   const row = UUID.test(id)
     ? await query(
         'get',
-        `SELECT ${COLUMNS}, version FROM credential WHERE id = ? AND workspaceId = ?`,
+        `SELECT ${COLUMNS}, version FROM vault_credential WHERE id = ? AND workspaceId = ?`,
         [id.toLowerCase(), workspaceId],
       )
     : undefined;
@@ -135,24 +136,26 @@ async function list(workspaceId, url, res) {
   const page = url.searchParams.get('page');
   const limit = url.searchParams.get('limit');
   if (page === null && limit === null) {
-    return (await query('all', `SELECT ${COLUMNS} FROM credential ${where} ${order}`, params)).map(
-      toResponse,
-    );
+    return (
+      await query('all', `SELECT ${COLUMNS} FROM vault_credential ${where} ${order}`, params)
+    ).map(toResponse);
   }
   const size = Number(limit ?? 100);
   const offset = (Number(page ?? 1) - 1) * size;
   if (!Number.isInteger(size) || size < 1 || size > 1000 || !(offset >= 0))
     throw new HttpError(400, 'bad page or limit');
   const [rows, count] = await Promise.all([
-    query('all', `SELECT ${COLUMNS} FROM credential ${where} ${order} LIMIT ? OFFSET ?`, [
+    query('all', `SELECT ${COLUMNS} FROM vault_credential ${where} ${order} LIMIT ? OFFSET ?`, [
       ...params,
       size,
       offset,
     ]),
     // As the service: the trigger-kept counter, and COUNT(*) only when filtered.
     types.length
-      ? query('get', `SELECT COUNT(*) AS total FROM credential ${where}`, params)
-      : query('get', 'SELECT total FROM credential_count WHERE workspaceId = ?', [workspaceId]),
+      ? query('get', `SELECT COUNT(*) AS total FROM vault_credential ${where}`, params)
+      : query('get', 'SELECT total FROM vault_credential_count WHERE workspaceId = ?', [
+          workspaceId,
+        ]),
   ]);
   res.setHeader('X-Total-Count', String(count?.total ?? 0));
   return rows.map(toResponse);
@@ -174,7 +177,7 @@ async function create(workspaceId, body) {
   try {
     await query(
       'run',
-      `INSERT INTO credential (${COLUMNS}, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
+      `INSERT INTO vault_credential (${COLUMNS}, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)`,
       [
         row.id,
         row.name,
@@ -186,7 +189,7 @@ async function create(workspaceId, body) {
       ],
     );
   } catch (error) {
-    if (error.code === 'SQLITE_CONSTRAINT')
+    if (error.code === 'SQLITE_CONSTRAINT' || error.code === '23505')
       throw new HttpError(409, `Credential ${id} already exists`);
     throw error;
   }
@@ -214,7 +217,7 @@ async function update(workspaceId, id, body) {
     );
     const result = await query(
       'run',
-      'UPDATE credential SET name = ?, encryptedData = ?, updatedDate = ?, version = ? WHERE id = ? AND workspaceId = ? AND version = ?',
+      'UPDATE vault_credential SET name = ?, encryptedData = ?, updatedDate = ?, version = ? WHERE id = ? AND workspaceId = ? AND version = ?',
       [
         next.name,
         next.encryptedData,
@@ -232,7 +235,7 @@ async function update(workspaceId, id, body) {
 
 async function remove(workspaceId, id) {
   const result = UUID.test(id)
-    ? await query('run', 'DELETE FROM credential WHERE id = ? AND workspaceId = ?', [
+    ? await query('run', 'DELETE FROM vault_credential WHERE id = ? AND workspaceId = ?', [
         id.toLowerCase(),
         workspaceId,
       ])
@@ -262,7 +265,7 @@ async function route(req, res, body) {
   };
   if (!id && req.method === 'GET') return list(workspaceId, url, res);
   if (!id && req.method === 'POST') return ((res.statusCode = 201), create(workspaceId, json()));
-  if (id && req.method === 'GET') return toResponse(await findOwned(workspaceId, id));
+  if (id && req.method === 'GET') return withRedactedData(await findOwned(workspaceId, id));
   if (id && req.method === 'PUT') return update(workspaceId, id, json());
   if (id && req.method === 'DELETE') return remove(workspaceId, id);
   throw new HttpError(404, `Cannot ${req.method} ${url.pathname}`);
@@ -295,34 +298,10 @@ function send(res, statusCode, payload) {
   res.end(text);
 }
 
-// The service's settings: WAL, synchronous FULL (what TypeORM leaves), the same tables, index and
-// counter triggers (a file the service migrated has them already; this never moves a row).
-db.serialize(() => {
-  db.run('PRAGMA journal_mode = WAL');
-  db.run(`PRAGMA synchronous = ${env.SQLITE_SYNCHRONOUS ?? 'FULL'}`);
-  db.run(
-    'CREATE TABLE IF NOT EXISTS "credential" ("id" varchar(36) PRIMARY KEY NOT NULL, "name" varchar(255) NOT NULL, ' +
-      '"credentialName" varchar(100) NOT NULL, "encryptedData" text NOT NULL, "workspaceId" varchar(255) NOT NULL, ' +
-      '"createdDate" datetime NOT NULL, "updatedDate" datetime NOT NULL, "version" integer NOT NULL DEFAULT (1))',
-  );
-  db.run(
-    'CREATE TABLE IF NOT EXISTS "credential_count" ("workspaceId" varchar(255) PRIMARY KEY NOT NULL, "total" integer NOT NULL)',
-  );
-  db.run(
-    'CREATE TRIGGER IF NOT EXISTS credential_count_insert AFTER INSERT ON credential BEGIN ' +
-      'INSERT INTO credential_count (workspaceId, total) VALUES (NEW.workspaceId, 1) ' +
-      'ON CONFLICT(workspaceId) DO UPDATE SET total = total + 1; END',
-  );
-  db.run(
-    'CREATE TRIGGER IF NOT EXISTS credential_count_delete AFTER DELETE ON credential BEGIN ' +
-      'UPDATE credential_count SET total = total - 1 WHERE workspaceId = OLD.workspaceId; ' +
-      'DELETE FROM credential_count WHERE workspaceId = OLD.workspaceId AND total = 0; END',
-  );
-  db.run(
-    'CREATE INDEX IF NOT EXISTS "IDX_credential_workspace_created" ON "credential" ("workspaceId", "createdDate", "id")',
-    (error) => {
-      if (error) throw error;
-      server.listen(Number(env.PORT ?? 3100), env.HOST ?? '127.0.0.1');
-    },
-  );
-});
+open().then(
+  () => server.listen(Number(env.PORT ?? 3100), env.HOST ?? '127.0.0.1'),
+  (error) => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  },
+);

@@ -52,6 +52,11 @@ const ANY_OPERATION: Record<string, ResponseObject> = {
     'Rate limit of 1000 requests reached; try again in 42 seconds',
   ),
   '431': errorResponse(431, 'The request headers are too large', 'Request Header Fields Too Large'),
+  '503': errorResponse(
+    503,
+    'The database is unreachable for a moment (PostgreSQL connections lost); see Retry-After',
+    'The database is unreachable for a moment; retry shortly',
+  ),
 };
 
 /** Statuses any operation with a body can answer. */
@@ -60,8 +65,16 @@ const WITH_BODY: Record<string, ResponseObject> = {
   '415': errorResponse(415, 'The body is not JSON', 'Send the body as application/json'),
 };
 
-/** Statuses any write can answer: a database that cannot commit for want of space. */
+/**
+ * Statuses any write can answer: the audit trail could not record it (fail closed), a database
+ * that cannot commit for want of space.
+ */
 const WRITES: Record<string, ResponseObject> = {
+  '500': errorResponse(
+    500,
+    'The audit trail could not record the change, so it was not made: nothing was changed',
+    'The audit trail could not record this operation, so it was not carried out. Nothing was changed; retry later, and tell the operator if it persists.',
+  ),
   '507': errorResponse(
     507,
     'The database cannot commit for want of disk space; nothing was changed, retry once freed',
@@ -93,7 +106,7 @@ export function addCommonResponses(operation: OperationObject, method: string): 
     if (status === '401') {
       names.push('WWW-Authenticate');
     }
-    if (status === '429') {
+    if (status === '429' || status === '503') {
       names.push('Retry-After');
     }
     response.headers = {

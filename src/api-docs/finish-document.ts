@@ -1,5 +1,6 @@
 import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import { addCommonResponses, RESPONSE_HEADERS } from './common-responses';
+import { addIdempotencyResponses } from './idempotency-responses';
 import { normalizeSchemas } from './openapi-3-0-schemas';
 
 /** The OAuth2 password flow Swagger UI's Authorize dialog signs in with. */
@@ -11,8 +12,9 @@ const TAGS = [
   { name: 'credentials', description: 'Credentials of your workspace, secrets encrypted at rest' },
   { name: 'components-credentials', description: 'Credential types and the inputs they take' },
   { name: 'workspaces', description: 'Workspaces, their members and their API keys' },
+  { name: 'audit', description: 'The tamper-evident audit trail of your workspace' },
   { name: 'users', description: 'Users of this instance (instance admins only)' },
-  { name: 'health', description: 'Liveness and database reachability' },
+  { name: 'health', description: 'Liveness, readiness and database reachability' },
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -53,5 +55,6 @@ function finishOperation(operation: OperationObject, method: string): void {
   operation.security = security.some((requirement) => 'bearer' in requirement)
     ? [...security, { [SIGN_IN_SCHEME]: [] }]
     : security;
+  addIdempotencyResponses(operation);
   addCommonResponses(operation, method);
 }

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Permission } from '../core/permissions';
 
-@Entity({ name: 'api_key' })
+@Entity({ name: 'vault_api_key' })
 @Index('IDX_api_key_workspace', ['workspaceId'])
 export class ApiKeyEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

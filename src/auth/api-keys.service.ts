@@ -7,17 +7,22 @@ import {
   OnModuleInit,
   UnauthorizedException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { isUUID } from 'class-validator';
 import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { ApiKeyEntity } from './api-key.entity';
 import { Permission } from '../core/permissions';
 import { Principal } from '../core/principal';
 import { WorkspaceLifecycle, WorkspaceParticipant } from '../core/workspace-lifecycle';
+import { InvalidationBus, InvalidationEvent, InvalidationListener } from '../core/invalidation-bus';
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
+import { SilentVaultTelemetry, VaultTelemetry } from '../core/vault-telemetry';
+import { AuditEventInput, AuditRecorder } from '../core/audit-recorder';
+import { apiKeyEvent } from './api-key-audit-events';
+import { AUDIT_ACTIONS } from '../core/audit-actions';
 
 /** Every API key starts with this, so secret scanners can recognise a leaked one. */
 export const API_KEY_PREFIX = 'cvk_';
@@ -26,8 +31,8 @@ const SHOWN_LENGTH = API_KEY_PREFIX.length + 8;
 /** `lastUsedAt` is written at most this often per key, so reads stay reads. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 /**
- * How long a verified key is trusted without asking the database again. Revocation on this
- * replica is immediate; on the others it is seen within this time (the issue allows 5 s).
+ * How long a verified key is trusted without asking the database again. A revocation reaches
+ * every replica through the invalidation bus at once; this bounds it should a message be lost.
  */
 export const API_KEY_CACHE_TTL_MS = 3_000;
 const CACHE_MAX_ENTRIES = 10_000;
@@ -48,11 +53,11 @@ export interface NewApiKey {
  * Workspace API keys for programs. A key holds 256 random bits, so one HMAC-SHA-256 (keyed,
  * so a stolen table cannot be checked offline) and one indexed lookup authenticate it: a slow
  * password hash would buy nothing here and cost every request. A verified key is remembered
- * for `API_KEY_CACHE_TTL_MS` (3 s), so a revoked key is refused within that on every replica
- * (at once on the one that revoked it) and an expired one exactly at its expiry.
+ * for `API_KEY_CACHE_TTL_MS` (3 s) at most; a revocation is announced on the invalidation bus,
+ * so every replica drops the key at once, and an expired one is refused exactly at its expiry.
  */
 @Injectable()
-export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
+export class ApiKeysService implements WorkspaceParticipant, InvalidationListener, OnModuleInit {
   private readonly logger = new Logger('ApiKeys');
   private readonly hmacKey: Buffer;
   private readonly lastUsedWrites = new Map<string, number>();
@@ -60,8 +65,11 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
 
   constructor(
     @Inject(VAULT_OPTIONS) options: CredentialsServiceOptions,
-    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @InjectVaultRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     private readonly lifecycle: WorkspaceLifecycle,
+    private readonly bus: InvalidationBus,
+    private readonly audit: AuditRecorder,
+    private readonly telemetry: VaultTelemetry = new SilentVaultTelemetry(),
   ) {
     this.hmacKey =
       options.apiKeySecret ??
@@ -70,6 +78,17 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
 
   onModuleInit(): void {
     this.lifecycle.register(this);
+    this.bus.subscribe(this);
+  }
+
+  onInvalidation(event: InvalidationEvent): void {
+    if (event.type === 'api-key-revoked') {
+      this.forgetKey(event.apiKeyId);
+    }
+  }
+
+  onResync(): void {
+    this.verified.clear();
   }
 
   static isApiKey(token: string): boolean {
@@ -97,7 +116,14 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
       lastUsedAt: null,
       expiresAt: input.expiresAt ?? null,
     };
-    await this.keys.insert(row);
+    await this.audit.transaction(
+      (em) => em.insert(ApiKeyEntity, row),
+      () =>
+        apiKeyEvent(AUDIT_ACTIONS.apiKeyCreated, row, {
+          permissions: row.permissions,
+          expiresAt: row.expiresAt?.toISOString() ?? null,
+        }),
+    );
     this.logger.log(`API key ${row.id} created in workspace ${workspaceId}`);
     return { row, key };
   }
@@ -107,18 +133,30 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
   }
 
   async revoke(workspaceId: string, id: string): Promise<void> {
-    const result = isUUID(id)
-      ? await this.keys.delete({ id: id.toLowerCase(), workspaceId })
-      : undefined;
-    if (result?.affected !== 1) {
+    // Read first for the event's target (a key is never renamed); the transaction then writes
+    // before it reads the audit chain, as SQLite's single writer needs across processes.
+    const row = isUUID(id)
+      ? await this.keys.findOneBy({ id: id.toLowerCase(), workspaceId })
+      : null;
+    const removed =
+      row &&
+      (await this.audit.transaction(
+        async (em) => (await em.delete(ApiKeyEntity, { id: row.id, workspaceId })).affected === 1,
+        (deleted) => (deleted ? apiKeyEvent(AUDIT_ACTIONS.apiKeyRevoked, row) : undefined),
+      ));
+    if (!removed) {
       throw new NotFoundException(isUUID(id) ? `API key ${id} not found` : 'API key not found');
     }
+    await this.bus.publish({ type: 'api-key-revoked', apiKeyId: id.toLowerCase() });
+    this.logger.log(`API key ${id} revoked in workspace ${workspaceId}`);
+  }
+
+  private forgetKey(id: string): void {
     for (const [hash, cached] of this.verified) {
-      if (cached.principal.userId === `api-key:${id.toLowerCase()}`) {
+      if (cached.principal.userId === `api-key:${id}`) {
         this.verified.delete(hash);
       }
     }
-    this.logger.log(`API key ${id} revoked in workspace ${workspaceId}`);
   }
 
   /** A deleted workspace's keys go in its deletion's transaction. */
@@ -139,17 +177,20 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
   async authenticate(key: string): Promise<Principal> {
     const keyHash = this.hash(key);
     const now = Date.now();
-    let cached = this.verified.get(keyHash);
+    // Without the channel, a revocation elsewhere may go unheard: ask the database every time.
+    let cached = this.bus.isHealthy() ? this.verified.get(keyHash) : undefined;
     if (!cached || cached.cachedUntil <= now) {
       this.verified.delete(keyHash);
       const row = await this.keys.findOneBy({ keyHash });
       if (!row) {
+        this.telemetry.authFailed('bad_api_key');
         throw new UnauthorizedException('Invalid API key (unknown or revoked)');
       }
       if (!isWorkspaceId(row.workspaceId)) {
+        this.telemetry.authFailed('bad_api_key');
         throw new UnauthorizedException(`API key's workspace id must be ${WORKSPACE_ID_RULE}`);
       }
-      this.touch(row.id, now);
+      this.touch(row, now);
       cached = {
         principal: {
           userId: `api-key:${row.id}`,
@@ -166,6 +207,7 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
       this.verified.set(keyHash, cached);
     }
     if (cached.expiresAt !== null && cached.expiresAt <= now) {
+      this.telemetry.authFailed('expired_api_key');
       throw new UnauthorizedException('API key expired');
     }
     return cached.principal;
@@ -175,8 +217,13 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
     return createHmac('sha256', this.hmacKey).update(key).digest('hex');
   }
 
-  /** Records use without making every request a write: at most once a minute per key. */
-  private touch(id: string, now: number): void {
+  /**
+   * Records use without making every request a write: at most once a minute per key. A key never
+   * used before gets its `apiKey.firstUsed` event with that first write, once (the update
+   * claims `lastUsedAt IS NULL`, so of racing replicas only one records it).
+   */
+  private touch(row: ApiKeyEntity, now: number): void {
+    const id = row.id;
     if (now - (this.lastUsedWrites.get(id) ?? 0) < LAST_USED_RESOLUTION_MS) {
       return;
     }
@@ -184,8 +231,22 @@ export class ApiKeysService implements WorkspaceParticipant, OnModuleInit {
     if (this.lastUsedWrites.size > CACHE_MAX_ENTRIES) {
       this.lastUsedWrites.clear();
     }
-    this.keys.update({ id }, { lastUsedAt: new Date(now) }).catch((error: unknown) => {
+    const lastUsedAt = new Date(now);
+    const write =
+      row.lastUsedAt === null
+        ? this.audit.transaction(
+            (em) => em.update(ApiKeyEntity, { id, lastUsedAt: IsNull() }, { lastUsedAt }),
+            (result) => (result.affected === 1 ? firstUse(row) : undefined),
+          )
+        : this.keys.update({ id }, { lastUsedAt });
+    write.catch((error: unknown) => {
+      this.lastUsedWrites.delete(id);
       this.logger.warn(`Could not record the use of API key ${id}: ${(error as Error).message}`);
     });
   }
+}
+
+/** The first use is the key's own doing. */
+function firstUse(row: ApiKeyEntity): AuditEventInput {
+  return apiKeyEvent(AUDIT_ACTIONS.apiKeyFirstUsed, row, undefined, { type: 'apiKey', id: row.id });
 }

@@ -4,23 +4,27 @@ import {
   ServiceUnavailableException,
   UnauthorizedException,
 } from '@nestjs/common';
-import {
-  createRemoteJWKSet,
-  decodeProtectedHeader,
-  errors,
-  JWTPayload,
-  JWTVerifyGetKey,
-  jwtVerify,
-} from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { createPublicKey } from 'node:crypto';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions, ExternalIdpOptions } from '../core/vault-options';
 import { isPermission, Permission } from '../core/permissions';
 import { isClaimString, Principal } from '../core/principal';
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
+import { VaultTelemetry } from '../core/vault-telemetry';
+
+/**
+ * `jose`, loaded only when an external provider is configured: most deployments have none, and
+ * loading it was a few percent of every start (`npm run bench` measures the cold start).
+ */
+function jose(): typeof import('jose') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jose') as typeof import('jose');
+}
 
 /** Tolerated clock difference with the provider, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+const TOKEN_EXPIRED = 'Token expired';
 
 /**
  * Verifies tokens from an organisation's own identity provider, with `jose`: signature by a key
@@ -34,10 +38,13 @@ export class ExternalIdpService {
   /** The provider's JWKS, or the configured PEM key behind the same interface. */
   private readonly key?: JWTVerifyGetKey;
 
-  constructor(@Inject(VAULT_OPTIONS) options: CredentialsServiceOptions) {
+  constructor(
+    @Inject(VAULT_OPTIONS) options: CredentialsServiceOptions,
+    private readonly telemetry: VaultTelemetry,
+  ) {
     this.idp = options.externalIdp;
     if (this.idp?.jwksUrl) {
-      this.key = createRemoteJWKSet(new URL(this.idp.jwksUrl), {
+      this.key = jose().createRemoteJWKSet(new URL(this.idp.jwksUrl), {
         cooldownDuration: (this.idp.jwksCooldownSeconds ?? 30) * 1000,
         cacheMaxAge: 10 * 60 * 1000,
         timeoutDuration: 5000,
@@ -58,13 +65,24 @@ export class ExternalIdpService {
       return false;
     }
     try {
-      return decodeProtectedHeader(token).alg !== 'HS256';
+      return jose().decodeProtectedHeader(token).alg !== 'HS256';
     } catch {
       return false;
     }
   }
 
   async verify(token: string): Promise<Principal> {
+    try {
+      return await this.principalOf(token);
+    } catch (error) {
+      if (error instanceof UnauthorizedException) {
+        this.telemetry.authFailed(error.message === TOKEN_EXPIRED ? 'expired_token' : 'bad_token');
+      }
+      throw error;
+    }
+  }
+
+  private async principalOf(token: string): Promise<Principal> {
     const idp = this.idp!;
     let payload: JWTPayload;
     try {
@@ -75,7 +93,7 @@ export class ExternalIdpService {
         requiredClaims: ['exp'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       };
-      payload = (await jwtVerify(token, this.key!, options)).payload;
+      payload = (await jose().jwtVerify(token, this.key!, options)).payload;
     } catch (error) {
       throw describeFailure(error);
     }
@@ -116,8 +134,9 @@ function permissionsOf(claim: unknown, idp: ExternalIdpOptions): readonly Permis
 
 /** Names the failed check, never the token or a claim's value. */
 function describeFailure(error: unknown): Error {
+  const { errors } = jose();
   if (error instanceof errors.JWTExpired) {
-    return new UnauthorizedException('Token expired');
+    return new UnauthorizedException(TOKEN_EXPIRED);
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     return new UnauthorizedException(

@@ -16,6 +16,7 @@ interface TokenClaims {
   workspaceId?: unknown;
   exp?: unknown;
   permissions?: unknown;
+  sid?: unknown;
 }
 
 /**
@@ -54,6 +55,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, JWT_STRATEGY) {
       workspaceId: claims.workspaceId,
       permissions: permissionsOf(claims.permissions),
       via: 'token',
+      ...(isClaimString(claims.sid) ? { sessionId: claims.sid } : {}),
     };
   }
 }

@@ -7,7 +7,11 @@ import { FlowiseImportModule } from '../flowise-import/flowise-import.module';
 import { standaloneOptions } from '../standalone-options';
 import { UsersModule } from '../users/users.module';
 import { WorkspaceModule } from '../workspace/workspace.module';
+import { AuditModule } from '../audit/audit.module';
+import { AuditExportCommand } from './audit-export.command';
+import { AuditVerifyCommand } from './audit-verify.command';
 import { BackupCommand } from './backup.command';
+import { DbCopyCommand } from './db-copy.command';
 import { ExportCommand } from './export.command';
 import { ImportCommand } from './import.command';
 import { ImportFlowiseCommand } from './import-flowise.command';
@@ -30,11 +34,16 @@ export class CliModule {
       module: CliModule,
       imports: [
         typeOrmOn(dataSource),
-        CredentialsServiceModule.forRoot(standaloneOptions(config)),
+        // Retention runs in the server; a command must not prune as a side effect of starting.
+        CredentialsServiceModule.forRoot({
+          ...standaloneOptions(config),
+          auditRetentionDays: undefined,
+        }),
         // Already part of the vault; imported to reach their services.
         UsersModule,
         WorkspaceModule,
         FlowiseImportModule,
+        AuditModule,
       ],
       providers: [
         UserCreateCommand,
@@ -47,6 +56,9 @@ export class CliModule {
         ImportCommand,
         ImportFlowiseCommand,
         BackupCommand,
+        DbCopyCommand,
+        AuditVerifyCommand,
+        AuditExportCommand,
       ],
     };
   }

@@ -1,4 +1,5 @@
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { VaultCommand } from './vault-command';
 import { readFlowisePassphrase } from '../flowise-import/flowise-key';
 import { FlowiseImportService } from '../flowise-import/flowise-import.service';
 import { CONFLICT_POLICIES, ConflictPolicy } from '../flowise-import/import-plan';
@@ -24,7 +25,7 @@ interface ImportFlowiseFlags {
     "Import a Flowise database's credentials, decrypted with Flowise's key and re-encrypted " +
     'under this vault’s keys; ids, names, types and dates kept (rerun to resume)',
 })
-export class ImportFlowiseCommand extends CommandRunner {
+export class ImportFlowiseCommand extends VaultCommand {
   constructor(private readonly flowiseImport: FlowiseImportService) {
     super();
   }

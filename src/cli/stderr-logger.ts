@@ -1,7 +1,14 @@
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, ConsoleLoggerOptions } from '@nestjs/common';
 
-/** Nest's log lines on stderr, so stdout carries only a command's results (`--json` included). */
+/**
+ * Nest's log lines on stderr, so stdout carries only a command's results (`--json` included);
+ * coloured only on a terminal, so a redirected stderr holds no ANSI codes.
+ */
 export class StderrLogger extends ConsoleLogger {
+  constructor(options: ConsoleLoggerOptions = {}) {
+    super({ colors: process.stderr.isTTY === true, ...options });
+  }
+
   protected override printMessages(
     messages: unknown[],
     context?: string,

@@ -1,12 +1,14 @@
 import { validate } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
-import { Command, CommandRunner, Option } from 'nest-commander';
+import { Command, Option } from 'nest-commander';
+import { VaultCommand } from './vault-command';
 import { DataSource } from 'typeorm';
 import { isRole, Role, ROLES } from '../core/permissions';
 import { CreateUserDto } from '../users/dto/create-user.dto';
 import { UsersService } from '../users/users.service';
 import { WorkspaceService } from '../workspace/workspace.service';
 import { readSecretLine } from './read-secret';
+import { InjectVaultDataSource } from '../core/vault-data-source';
 
 interface UserCreateOptions {
   email?: string;
@@ -22,9 +24,9 @@ interface UserCreateOptions {
     'Create a user; the password is read from stdin. With --workspace, the user joins the ' +
     'workspace of that name (created, with the user as owner, when none exists).',
 })
-export class UserCreateCommand extends CommandRunner {
+export class UserCreateCommand extends VaultCommand {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectVaultDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly workspaces: WorkspaceService,
   ) {
@@ -73,6 +75,10 @@ export class UserCreateCommand extends CommandRunner {
       lines.push(
         'Not a member of any workspace yet: add them with POST /api/v1/workspaces/:id/members',
       );
+    }
+    if (result.workspace && existing.length === 1) {
+      // Committed: the running replicas hear of the member (their caches may hold a removal).
+      await this.workspaces.announceMember(result.workspace.id, result.user.id, result.role);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
   }

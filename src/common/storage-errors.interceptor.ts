@@ -7,23 +7,30 @@ import {
 } from '@nestjs/common';
 import { catchError, Observable, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable, unavailableOr } from './database-unavailable';
 import { isStorageFull } from './storage-full';
 import { markStorageFull } from './storage-state';
+import { InjectVaultDataSource } from '../core/vault-data-source';
 
 export const INSUFFICIENT_STORAGE = 507;
 
 /**
  * A write that failed for want of disk space is the server's state, not a bug: 507
  * Insufficient Storage (RFC 4918) says so, unlike a bare 500, and is safe to retry once space
- * is back. Readiness (`/health`) fails meanwhile; reads keep being served.
+ * is back. Readiness (`/health`) fails meanwhile; reads keep being served. Likewise a database
+ * that cannot be reached (lost PostgreSQL connections) answers 503 with Retry-After.
  */
 @Injectable()
 export class StorageErrorsInterceptor implements NestInterceptor {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectVaultDataSource() private readonly dataSource: DataSource) {}
 
-  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
+        if (isDatabaseUnavailable(error)) {
+          // A lost PostgreSQL connection: 503, not 500; the pool reconnects for the next request.
+          return throwError(() => unavailableOr(context, error));
+        }
         if (!isStorageFull(error)) {
           return throwError(() => error);
         }

@@ -83,4 +83,17 @@ describe('loadConfig', () => {
     chmodSync(secretFile, 0o644);
     expect(() => loadConfig({ DATA_DIR: dataDir })).toThrow('chmod 600');
   });
+
+  it('reads LOG_LEVEL and LOG_FORMAT, and refuses values it does not know', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }).log).toEqual({ level: 'info', format: 'auto' });
+    expect(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', LOG_FORMAT: 'json' }).log).toEqual({
+      level: 'debug',
+      format: 'json',
+    });
+    expect(() =>
+      loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'verbose', LOG_FORMAT: 'xml' }),
+    ).toThrow(
+      /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent[\s\S]*LOG_FORMAT must be one of auto, json, pretty/,
+    );
+  });
 });

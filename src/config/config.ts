@@ -5,14 +5,18 @@ import { validateSync } from 'class-validator';
 import { ConfigError } from '../core/errors';
 import { AppConfig } from './app-config';
 import { identityProblems, keyringProblems } from './config-rules';
+import { lifetimeProblems } from './lifetime-rules';
 import { corsOriginsProblems, parseCorsOrigins } from './cors-origins';
+import { databaseProblems, isPostgresUrl, postgresStoreOf } from './database-config';
 import { parseDuration } from './duration';
 import { EnvironmentVariables, environmentVariableNames } from './env-schema';
 import { externalIdpOf } from './external-idp-config';
 import { keyringConfig } from './keyring-source';
+import { DEFAULT_LOG_SETTINGS, LogFormat, LogLevelName } from './log-settings';
 import { ensureDataDir, loadOrCreateSecretFile } from './secret-files';
 
-export type { AppConfig, EncryptionKeySource } from './app-config';
+export type { AppConfig, EncryptionKeySource, PostgresStore } from './app-config';
+export type { LogSettings } from './log-settings';
 
 /**
  * Validates the environment and resolves what it implies. This is the only reader of
@@ -28,6 +32,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   problems.push(...keyringProblems(vars));
   problems.push(...identityProblems(vars));
   problems.push(...corsOriginsProblems(vars.CORS_ORIGINS));
+  problems.push(...databaseProblems(vars));
+  problems.push(...lifetimeProblems(vars));
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -44,9 +50,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: vars.PORT ?? 3000,
     host: vars.HOST ?? '127.0.0.1',
     dataDir,
-    sqlitePath: vars.DATABASE_URL
-      ? resolve(vars.DATABASE_URL.slice('sqlite:'.length))
-      : resolve(dataDir, 'credentials.sqlite'),
+    sqlitePath:
+      vars.DATABASE_URL && !isPostgresUrl(vars.DATABASE_URL)
+        ? resolve(vars.DATABASE_URL.slice('sqlite:'.length))
+        : resolve(dataDir, 'credentials.sqlite'),
+    ...(isPostgresUrl(vars.DATABASE_URL) ? { postgres: postgresStoreOf(vars) } : {}),
     keyring,
     encryptionKey:
       keyring.kind === 'env'
@@ -77,6 +85,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ? { credentialTypesFile: resolve(vars.CREDENTIAL_TYPES_FILE) }
       : {}),
     corsOrigins: parseCorsOrigins(vars.CORS_ORIGINS),
+    idempotencyTtlSeconds: parseDuration(vars.IDEMPOTENCY_TTL ?? '24h'),
+    shutdown: {
+      delaySeconds: parseDuration(vars.SHUTDOWN_DELAY ?? '0'),
+      timeoutSeconds: parseDuration(vars.SHUTDOWN_TIMEOUT ?? '10s'),
+    },
+    ...(vars.REDIS_URL !== undefined ? { redisUrl: vars.REDIS_URL } : {}),
+    log: {
+      // Validated against LOG_LEVELS and LOG_FORMATS above.
+      level: (vars.LOG_LEVEL as LogLevelName | undefined) ?? DEFAULT_LOG_SETTINGS.level,
+      format: (vars.LOG_FORMAT as LogFormat | undefined) ?? DEFAULT_LOG_SETTINGS.format,
+    },
+    ...(vars.METRICS_TOKEN !== undefined
+      ? { metrics: { token: Buffer.from(vars.METRICS_TOKEN, 'utf8') } }
+      : {}),
+    ...(vars.AUDIT_RETENTION_DAYS !== undefined
+      ? { auditRetentionDays: vars.AUDIT_RETENTION_DAYS }
+      : {}),
   };
 }
 

@@ -17,8 +17,11 @@ import { EXTERNAL_ALGORITHMS } from '../core/vault-options';
 import { DURATION_PATTERN } from './duration';
 import { AES_256_KEY_PATTERN } from './key-encoding';
 import { KEY_ID_PATTERN } from './keyring';
+import { LOG_FORMATS, LOG_LEVELS } from './log-settings';
 
 const CLAIM_PATTERN = /^[A-Za-z0-9_:./-]{1,100}$/;
+/** What an `Authorization: Bearer` header carries verbatim, long enough not to be guessed. */
+const METRICS_TOKEN_PATTERN = /^[\x21-\x7e]{32,512}$/;
 
 /** The environment variables the standalone server reads, with their rules. */
 export class EnvironmentVariables {
@@ -29,10 +32,16 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) DATA_DIR?: string;
 
   @IsOptional()
-  @Matches(/^sqlite:.+/, {
-    message: 'DATABASE_URL must be sqlite:<path> (PostgreSQL support comes in a later release)',
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/i, {
+    message: 'DATABASE_URL must be sqlite:<path> or postgres://user:password@host:port/database',
   })
   DATABASE_URL?: string;
+
+  /** A CA certificate (PEM) to verify a PostgreSQL server's TLS certificate with. */
+  @IsOptional() @IsString() @MinLength(1) DATABASE_CA_FILE?: string;
+
+  /** Connections in the PostgreSQL pool (default 10). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) DATABASE_POOL_SIZE?: number;
 
   @IsOptional()
   @Matches(AES_256_KEY_PATTERN, {
@@ -147,6 +156,19 @@ export class EnvironmentVariables {
   @Matches(DURATION_PATTERN, { message: 'LOGIN_THROTTLE_WINDOW must be a duration like 15m' })
   LOGIN_THROTTLE_WINDOW?: string;
 
+  /** Audit events older than this are pruned, leaving a signed checkpoint; unset: kept forever. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  AUDIT_RETENTION_DAYS?: number;
+
+  /** Redis carries the replicas' invalidations (pub/sub) instead of PostgreSQL LISTEN/NOTIFY. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
   /** API requests allowed per principal (or client address) per window; 0 turns it off. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1000000) RATE_LIMIT?: number;
 
@@ -161,6 +183,35 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(1) CREDENTIAL_TYPES_FILE?: string;
 
   @IsOptional() @IsString() CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'IDEMPOTENCY_TTL must be a duration like 24h' })
+  IDEMPOTENCY_TTL?: string;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'SHUTDOWN_TIMEOUT must be a duration like 10s' })
+  SHUTDOWN_TIMEOUT?: string;
+
+  @IsOptional()
+  @Matches(DURATION_PATTERN, { message: 'SHUTDOWN_DELAY must be a duration like 5s' })
+  SHUTDOWN_DELAY?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL?: string;
+
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT?: string;
+
+  /** The bearer token Prometheus sends to GET /metrics; unset: no metrics at all. */
+  @IsOptional()
+  @Matches(METRICS_TOKEN_PATTERN, {
+    message:
+      'METRICS_TOKEN must be 32 to 512 printable ASCII characters without spaces ' +
+      '(e.g. the output of: openssl rand -hex 32)',
+  })
+  METRICS_TOKEN?: string;
 }
 
 /** The variables the schema declares: only these are read, so unrelated ones never reach it. */

@@ -8,7 +8,8 @@ export interface MasterKeyMaterial {
 export type KeyringConfig =
   | {
       readonly kind: 'env';
-      readonly variable: 'ENCRYPTION_KEYS' | 'ENCRYPTION_KEY';
+      /** Where the keys came from, for messages (`encryptionKey`: the embedding option). */
+      readonly variable: 'ENCRYPTION_KEYS' | 'ENCRYPTION_KEY' | 'encryptionKey';
       /** The first key is the active one. */
       readonly keys: readonly MasterKeyMaterial[];
     }

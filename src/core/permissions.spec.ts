@@ -15,6 +15,7 @@ describe('ROLE_PERMISSIONS', () => {
       'credentials:delete',
       'workspace:members',
       'workspace:api-keys',
+      'audit:view',
     ]);
     expect(ROLE_PERMISSIONS.owner).toEqual([...ROLE_PERMISSIONS.admin, 'workspace:delete']);
   });

@@ -7,6 +7,7 @@ export const PERMISSIONS = [
   'workspace:members',
   'workspace:api-keys',
   'workspace:delete',
+  'audit:view',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -28,6 +29,7 @@ const ADMIN: readonly Permission[] = [
   'credentials:delete',
   'workspace:members',
   'workspace:api-keys',
+  'audit:view',
 ];
 const OWNER: readonly Permission[] = [...ADMIN, 'workspace:delete'];
 

@@ -6,8 +6,10 @@ export interface Principal {
   readonly workspaceId: string;
   /** What the token or API key allows in `workspaceId`. */
   readonly permissions: readonly Permission[];
-  /** `token`: one of our HS256 tokens; `api-key`: a workspace API key; `external`: an IdP token. */
-  readonly via: 'token' | 'api-key' | 'external';
+  /** `token`: our HS256 token; `api-key`: a workspace API key; `external`: an IdP token; `host`: `resolvePrincipal`. */
+  readonly via: 'token' | 'api-key' | 'external' | 'host';
+  /** The sign-in session (refresh family) an access token belongs to, so logout can end it. */
+  readonly sessionId?: string;
 }
 
 /** A claim usable as an id (`sub`, `workspaceId`): a non-empty string that fits its column. */

@@ -2,6 +2,8 @@ import type { Permission } from './permissions';
 import { CredentialTypesMode } from './credential-types-mode';
 import { EncryptionProvider } from './encryption.provider';
 import type { KeyringConfig } from './keyring-config';
+import type { HostPrincipal } from './host-principal';
+import type { VaultTelemetry } from './vault-telemetry';
 
 /** The asymmetric algorithms an external identity provider may sign with. */
 export const EXTERNAL_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'] as const;
@@ -84,6 +86,57 @@ export interface CredentialsServiceOptions {
    * type needs `"override": true` on the entry.
    */
   credentialTypesFile?: string;
+  /** How long the first answer to a request with an `Idempotency-Key` is kept, in seconds. Default 24 h. */
+  idempotencyTtlSeconds?: number;
+  /**
+   * A Redis server the replicas share: it carries the invalidations (pub/sub) and counts login
+   * attempts. Default: PostgreSQL LISTEN/NOTIFY on a PostgreSQL DataSource, else (SQLite) the
+   * `vault_invalidation` table read every `invalidation.pollIntervalMs`; attempts in the database.
+   */
+  redisUrl?: string;
+  /** How the replicas tell each other what to drop from their caches (revocations, keys). */
+  invalidation?: InvalidationOptions;
+  /**
+   * Where refused sign-ins, credential and key operations and audit write failures are counted
+   * (e.g. your metrics library). Default: nothing is recorded.
+   */
+  telemetry?: VaultTelemetry;
+  /**
+   * Audit events older than this many days are pruned (hourly, and at start), leaving a signed
+   * checkpoint of the chain at the cut so the rest still verifies. Default: kept forever.
+   */
+  auditRetentionDays?: number;
+  /**
+   * Lets the host's own authentication authorise vault requests: called with the request (after
+   * the host's guards ran, so `request.user` is set) on every vault route. Return the caller, or
+   * `undefined` to fall back to the vault's own bearer tokens (`jwtSecret`, API keys).
+   */
+  // A method signature, so a host may type `request` as its own request type (bivariant).
+  resolvePrincipal?(
+    request: unknown,
+  ): HostPrincipal | undefined | Promise<HostPrincipal | undefined>;
+}
+
+export interface InvalidationOptions {
+  /** How often the table is read when no channel carries events. Default 250. */
+  pollIntervalMs?: number;
+}
+
+/** Which routes the vault mounts, and where: fixed when the module is composed. */
+export interface VaultMountOptions {
+  /**
+   * `all` (the default): the credentials API, the credential-types API and the identity routes
+   * (`/auth`, `/users`, `/workspaces`). `credentials`: the credentials and credential-types APIs
+   * only, for a host that brings its own users and authorises through `resolvePrincipal`.
+   */
+  routes?: 'all' | 'credentials';
+  /** A path every vault route is mounted under, e.g. `vault` (after the host's global prefix). */
+  routePrefix?: string;
+  /**
+   * The name of the host's TypeORM DataSource that holds the vault's tables, as
+   * `TypeOrmModule.forRoot({ name })` gave it. Default: the default DataSource.
+   */
+  dataSource?: string;
 }
 
 export interface LoginThrottleOptions {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { In, Like, MoreThan, Repository } from 'typeorm';
+import { runAgainWhenSqliteBusy } from '../common/database-errors';
+import { existingTableName } from '../common/existing-table';
 import {
   CiphertextReplacement,
   CredentialCiphertexts,
@@ -19,7 +21,8 @@ const CIPHERTEXT_COLUMNS: (keyof StoredCiphertext)[] = [
 @Injectable()
 export class CredentialCiphertextsRepository implements CredentialCiphertexts {
   constructor(
-    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+    @InjectVaultRepository(CredentialEntity)
+    private readonly credentials: Repository<CredentialEntity>,
   ) {}
 
   async scan(
@@ -65,16 +68,26 @@ export class CredentialCiphertextsRepository implements CredentialCiphertexts {
     if (replacements.length === 0) {
       return [];
     }
+    // A batch that SQLite refused as busy (servers held the write lock too long) runs again.
+    return runAgainWhenSqliteBusy(() => this.rewriteBatch(replacements));
+  }
+
+  private async rewriteBatch(
+    replacements: readonly CiphertextReplacement[],
+  ): Promise<StoredCiphertext[]> {
     const lost: StoredCiphertext[] = [];
     await this.credentials.manager.transaction(async (manager) => {
-      const updatedDate = manager.connection.driver.escape('updatedDate');
+      const quote = (name: string): string => manager.connection.driver.escape(name);
+      const updatedDate = quote('updatedDate');
+      // Quoted: PostgreSQL folds unquoted names to lower case.
+      const unchanged = `id = :id AND version = :version AND ${quote('encryptedData')} = :old`;
       for (const { row, encryptedData } of replacements) {
         const result = await manager
           .createQueryBuilder()
           .update(CredentialEntity)
           // The secret did not change, so neither does updatedDate (TypeORM would set it).
           .set({ encryptedData, updatedDate: () => updatedDate })
-          .where('id = :id AND version = :version AND encryptedData = :old', {
+          .where(unchanged, {
             id: row.id,
             version: row.version,
             old: row.encryptedData,
@@ -94,19 +107,25 @@ export class CredentialCiphertextsRepository implements CredentialCiphertexts {
   }
 
   async legacyEnvelopeHeads(): Promise<string[]> {
-    const runner = this.credentials.manager.connection.createQueryRunner();
+    const { connection } = this.credentials.manager;
+    const runner = connection.createQueryRunner();
+    let table: string | undefined;
     try {
-      if (!(await runner.hasTable(this.credentials.metadata.tableName))) {
-        return [];
-      }
+      // Read before migrations run: a database not yet migrated has the table's old name.
+      table = await existingTableName(runner, this.credentials.metadata.tableName);
     } finally {
       await runner.release();
     }
-    const rows = await this.credentials
-      .createQueryBuilder('credential')
-      .select('DISTINCT SUBSTR(credential.encryptedData, 1, 20)', 'head')
-      .where('credential.encryptedData LIKE :prefix', { prefix: 'v1.%' })
-      .getRawMany<{ head: string }>();
+    if (table === undefined) {
+      return [];
+    }
+    const { driver } = connection;
+    const data = driver.escape('encryptedData');
+    const rows: { head: string }[] = await this.credentials.query(
+      `SELECT DISTINCT SUBSTR(${data}, 1, 20) AS ${driver.escape('head')}` +
+        ` FROM ${driver.escape(table)} WHERE ${data} LIKE ${driver.createParameter('prefix', 0)}`,
+      ['v1.%'],
+    );
     return rows.map((row) => row.head);
   }
 }

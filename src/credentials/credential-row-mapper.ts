@@ -2,10 +2,13 @@ import { Driver } from 'typeorm';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { CredentialEntity } from './credential.entity';
+import { withRowVersion } from './credential-version';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 
 /** How TypeORM's SQLite driver stores a date: UTC text, `YYYY-MM-DD HH:MM:SS.mmm`. */
 const STORED_UTC_DATE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+/** How the PostgreSQL reads give a date (see PostgresReads): already the response's form. */
+const ISO_UTC_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 const RESPONSE_PROPERTIES = [
   'id',
@@ -19,7 +22,7 @@ const RESPONSE_PROPERTIES = [
 
 /** What a credential becomes in every response: the reference page's shape, never the secret. */
 export function toCredentialResponse(entity: CredentialEntity): CredentialResponseDto {
-  return {
+  const response: CredentialResponseDto = {
     id: entity.id,
     name: entity.name,
     credentialName: entity.credentialName,
@@ -27,7 +30,9 @@ export function toCredentialResponse(entity: CredentialEntity): CredentialRespon
     workspaceId: entity.workspaceId,
     createdDate: entity.createdDate.toISOString(),
     updatedDate: entity.updatedDate.toISOString(),
+    ...(entity.lastUsedAt ? { lastUsedAt: entity.lastUsedAt.toISOString() } : {}),
   };
+  return withRowVersion(response, entity.version);
 }
 
 /**
@@ -39,6 +44,7 @@ export class CredentialRowMapper {
   /** The column of each response property. */
   private readonly columnOf: Record<keyof CredentialResponseDto, ColumnMetadata>;
   private readonly datesAreUtcText: boolean;
+  private readonly lastUsedColumn: ColumnMetadata;
 
   constructor(
     metadata: EntityMetadata,
@@ -48,6 +54,7 @@ export class CredentialRowMapper {
     this.columnOf = Object.fromEntries(
       RESPONSE_PROPERTIES.map((p) => [p, metadata.findColumnWithPropertyName(p)!]),
     ) as Record<keyof CredentialResponseDto, ColumnMetadata>;
+    this.lastUsedColumn = metadata.findColumnWithPropertyName('lastUsedAt')!;
     this.datesAreUtcText = ['sqlite', 'better-sqlite3'].includes(driver.options.type);
   }
 
@@ -61,6 +68,19 @@ export class CredentialRowMapper {
       workspaceId: this.text(raw, 'workspaceId'),
       createdDate: this.isoDate(raw, 'createdDate'),
       updatedDate: this.isoDate(raw, 'updatedDate'),
+      ...this.lastUsed(raw),
+    };
+  }
+
+  private lastUsed(raw: Record<string, unknown>): { lastUsedAt?: string } {
+    const value = raw[this.lastUsedColumn.databaseName];
+    if (value === null || value === undefined) {
+      return {};
+    }
+    return {
+      lastUsedAt: (
+        this.driver.prepareHydratedValue(value, this.lastUsedColumn) as Date
+      ).toISOString(),
     };
   }
 
@@ -75,8 +95,13 @@ export class CredentialRowMapper {
   private isoDate(raw: Record<string, unknown>, property: 'createdDate' | 'updatedDate'): string {
     const column = this.columnOf[property];
     const value = raw[column.databaseName];
-    if (this.datesAreUtcText && typeof value === 'string' && STORED_UTC_DATE.test(value)) {
-      return `${value.slice(0, 10)}T${value.slice(11)}Z`;
+    if (typeof value === 'string') {
+      if (this.datesAreUtcText && STORED_UTC_DATE.test(value)) {
+        return `${value.slice(0, 10)}T${value.slice(11)}Z`;
+      }
+      if (ISO_UTC_DATE.test(value)) {
+        return value;
+      }
     }
     return (this.driver.prepareHydratedValue(value, column) as Date).toISOString();
   }

@@ -1,14 +1,15 @@
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { In, MoreThan, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
-import { validateInput } from '../common/validation';
 import { EncryptionProvider } from '../core/encryption.provider';
 import { PlainData, plainDataProblems, withoutRedactedValues } from '../core/plain-data';
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialEntity } from './credential.entity';
-import { CreateCredentialDto } from './dto/create-credential.dto';
+import { AuditRecorder } from '../core/audit-recorder';
+import { recordExported, recordImported } from './credential-transfer-events';
+import { assertImportable, CredentialImportError } from './credential-import-checks';
 
 /** A credential with its secret fields (JSON), as exports carry and imports receive them. */
 export interface TransferredCredential {
@@ -41,11 +42,6 @@ export interface ImportReport {
   readonly workspaces: string[];
 }
 
-/** An import refused before anything was written: the message is safe to print. */
-export class CredentialImportError extends Error {
-  override readonly name = 'CredentialImportError';
-}
-
 const BATCH = 500;
 
 /**
@@ -55,9 +51,11 @@ const BATCH = 500;
 @Injectable()
 export class CredentialTransferService {
   constructor(
-    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+    @InjectVaultRepository(CredentialEntity)
+    private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
     @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
+    private readonly audit: AuditRecorder,
   ) {}
 
   /** Every credential (or one workspace's), decrypted; refuses if any row does not decrypt. */
@@ -100,6 +98,11 @@ export class CredentialTransferService {
           failures.slice(0, 10).join(', '),
       );
     }
+    // Fail closed: no plaintext is handed out unless the trail says whose left.
+    await this.audit.transaction(
+      (manager) => recordExported(this.audit, manager, collected, workspaceId === undefined),
+      () => undefined,
+    );
     return collected;
   }
 
@@ -114,7 +117,7 @@ export class CredentialTransferService {
     const targetOf = (credential: TransferredCredential) =>
       options.workspaceId ?? credential.workspaceId;
     for (const credential of credentials) {
-      await this.assertImportable(credential, targetOf(credential));
+      await assertImportable(this.types, credential, targetOf(credential));
     }
     const existing = await this.existing(credentials.map((credential) => credential.id));
     const conflicts = credentials.filter((credential) => existing.has(credential.id));
@@ -156,15 +159,23 @@ export class CredentialTransferService {
         version: previous ? previous.version + 1 : 1,
       });
     }
-    await this.credentials.manager.transaction(async (manager) => {
-      for (const row of rows) {
-        if (existing.has(row.id)) {
-          await manager.update(CredentialEntity, { id: row.id, workspaceId: row.workspaceId }, row);
-        } else {
-          await manager.insert(CredentialEntity, row);
+    await this.audit.transaction(
+      async (manager) => {
+        for (const row of rows) {
+          if (existing.has(row.id)) {
+            await manager.update(
+              CredentialEntity,
+              { id: row.id, workspaceId: row.workspaceId },
+              row,
+            );
+          } else {
+            await manager.insert(CredentialEntity, row);
+          }
         }
-      }
-    });
+        await recordImported(this.audit, manager, rows, existing);
+      },
+      () => undefined,
+    );
     const overwritten = rows.filter((row) => existing.has(row.id)).length;
     return {
       created: rows.length - overwritten,
@@ -204,14 +215,18 @@ export class CredentialTransferService {
       });
     }
     try {
-      await this.credentials.manager.transaction((manager) =>
-        manager
-          .createQueryBuilder()
-          .insert()
-          .into(CredentialEntity)
-          .values(rows)
-          .updateEntity(false)
-          .execute(),
+      await this.audit.transaction(
+        async (manager) => {
+          await manager
+            .createQueryBuilder()
+            .insert()
+            .into(CredentialEntity)
+            .values(rows)
+            .updateEntity(false)
+            .execute();
+          await recordImported(this.audit, manager, rows, new Map());
+        },
+        () => undefined,
       );
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -245,40 +260,6 @@ export class CredentialTransferService {
     }
     return existing;
   }
-
-  /** The create rules (name, type, id, secret fields), a workspace and two dates. */
-  private async assertImportable(
-    credential: TransferredCredential,
-    workspaceId: string,
-  ): Promise<void> {
-    const id =
-      typeof credential === 'object' && credential !== null && typeof credential.id === 'string'
-        ? credential.id
-        : 'an entry';
-    try {
-      const plainDataObj: unknown = JSON.parse(credential.plainDataJson);
-      const dto = await validateInput(CreateCredentialDto, {
-        id: credential.id,
-        name: credential.name,
-        credentialName: credential.credentialName,
-        plainDataObj,
-      });
-      this.types.assertValid(dto.credentialName, dto.plainDataObj);
-      const valid =
-        dto.id === credential.id &&
-        isWorkspaceId(workspaceId) &&
-        !Number.isNaN(Date.parse(credential.createdDate)) &&
-        !Number.isNaN(Date.parse(credential.updatedDate));
-      if (!valid) {
-        throw new Error('invalid id, workspace or dates');
-      }
-    } catch (error) {
-      const reason = error instanceof BadRequestException ? `: ${reasonOf(error)}` : '';
-      throw new CredentialImportError(
-        `The bundle holds an invalid credential (${id})${reason}; nothing was imported`,
-      );
-    }
-  }
 }
 
 function idsOf(credentials: readonly TransferredCredential[]): string {
@@ -286,13 +267,4 @@ function idsOf(credentials: readonly TransferredCredential[]): string {
     .slice(0, 10)
     .map((credential) => credential.id)
     .join(', ');
-}
-
-/** Validation messages name fields and rules, never values. */
-function reasonOf(error: BadRequestException): string {
-  const message = (error.getResponse() as { message?: unknown }).message;
-  if (Array.isArray(message)) {
-    return message.join('; ');
-  }
-  return typeof message === 'string' ? message : error.message;
 }

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-@Entity({ name: 'credential' })
+@Entity({ name: 'vault_credential' })
 @Index('IDX_credential_workspace_created', ['workspaceId', 'createdDate', 'id'])
 export class CredentialEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -25,6 +25,10 @@ export class CredentialEntity {
 
   @UpdateDateColumn()
   updatedDate!: Date;
+
+  /** The last in-process reveal, written in batches (see LastUsedRecorder); null when never used. */
+  @Column({ type: Date, nullable: true })
+  lastUsedAt?: Date | null;
 
   /** Bumped on every write, so that concurrent merges on several replicas cannot lose an update. */
   @Column({ type: 'integer', default: 1 })

@@ -14,7 +14,7 @@ import {
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { PermissionsGuard } from '../auth/permissions.guard';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
@@ -32,7 +32,19 @@ import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dt
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
 import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
+import { AuditContextInterceptor } from '../common/audit-context.interceptor';
 import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { CredentialCreateRecovery } from './credential-create-recovery';
+import { IfMatch } from './credential-etag';
+import {
+  ApiIfMatch,
+  ApiIfNoneMatch,
+  SendsCredentialETag,
+} from './dto/api-credential-etag.decorator';
+import { CredentialDeletion } from './usages/credential-deletion';
+import { CredentialInUseResponseDto } from './usages/dto/credential-in-use-response.dto';
+import { DeleteCredentialQueryDto } from './usages/dto/delete-credential-query.dto';
 
 /** What Express's and Fastify's responses both offer, so the controller needs neither. */
 interface HeaderWriter {
@@ -42,10 +54,13 @@ interface HeaderWriter {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('credentials')
 export class CredentialsController {
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly deletion: CredentialDeletion,
+  ) {}
 
   /** List the credentials of your workspace, newest first. */
   @Get()
@@ -91,6 +106,8 @@ export class CredentialsController {
    */
   @Get(':id')
   @RequirePermissions('credentials:view')
+  @SendsCredentialETag(200, CredentialForEditResponseDto)
+  @ApiIfNoneMatch()
   @ApiErrorResponses({
     403: 'Missing permission credentials:view',
     404: {
@@ -131,7 +148,9 @@ export class CredentialsController {
    * (Bodies are validated by the service, which holds the rules for every caller.)
    */
   @Post()
+  @Idempotent({ recovery: CredentialCreateRecovery })
   @RequirePermissions('credentials:create')
+  @SendsCredentialETag(201, CredentialResponseDto)
   @ApiCreateCredentialBody()
   @ApiErrorResponses({
     400: ['plainDataObj must have at least one key'],
@@ -151,7 +170,10 @@ export class CredentialsController {
 
   /** Rename a credential and/or merge new secret fields into it. */
   @Put(':id')
+  @Idempotent()
   @RequirePermissions('credentials:update')
+  @SendsCredentialETag(200, CredentialResponseDto)
+  @ApiIfMatch()
   @ApiErrorResponses({
     400: ['name must not be blank'],
     403: 'Missing permission credentials:update',
@@ -169,26 +191,41 @@ export class CredentialsController {
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
     @Body() body: UpdateCredentialDto,
+    @IfMatch() ifMatch: number[] | undefined,
   ): Promise<CredentialResponseDto> {
-    return this.credentials.update(workspaceId, id, body);
+    return this.credentials.update(workspaceId, id, body, ifMatch);
   }
 
-  /** Delete a credential permanently. */
+  /**
+   * Delete a credential permanently. While something uses it (see its usages) the delete is
+   * refused with 409 listing them, unless `force=true`.
+   */
   @Delete(':id')
   @RequirePermissions('credentials:delete')
   @HttpCode(HttpStatus.OK)
+  @ApiIfMatch()
   @ApiErrorResponses({
+    400: ['force must be one of the following values: true, false'],
     403: 'Missing permission credentials:delete',
     404: {
       description: 'No credential with this id in your workspace',
       message: 'Credential 3f1c2a8e-6b1d-4c55-9a55-2b1f0d4e7a10 not found',
     },
   })
+  @ApiConflictResponse({
+    description: 'The credential is in use',
+    type: CredentialInUseResponseDto,
+  })
   async deleteCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
+    @Query(validationPipe) query: DeleteCredentialQueryDto,
+    @IfMatch() ifMatch: number[] | undefined,
   ): Promise<DeleteCredentialResponseDto> {
-    await this.credentials.remove(workspaceId, id);
+    await this.deletion.remove(workspaceId, id, {
+      force: query.force === 'true',
+      ifMatch: ifMatch,
+    });
     return { message: 'Credential deleted successfully' };
   }
 }

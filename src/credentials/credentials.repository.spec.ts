@@ -3,28 +3,65 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, DataSourceOptions, In, Repository } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { dataSourceOptions } from '../database/data-source-options';
+import { postgresOptions } from '../database/postgres-options';
 import { CredentialEntity } from './credential.entity';
 import { CredentialsRepository } from './credentials.repository';
 import { toCredentialResponse } from './credential-row-mapper';
+import { createTestDatabase, postgresOnly } from '../../test/e2e/test-store';
 
-/**
- * The hand-built reads must return exactly what TypeORM's `find` returned before them: same
- * rows, same order, same property values and types.
- */
-describe('CredentialsRepository', () => {
+/** A store to run the reads on, and how to drop it. */
+interface Store {
+  options: DataSourceOptions;
+  drop(): Promise<void>;
+  /** Inserts a row with dates written as the database's own text (not by TypeORM). */
+  oddRow: string;
+}
+
+function sqliteStore(): Store {
   const dir = mkdtempSync(join(tmpdir(), 'vault-repository-'));
+  return {
+    options: dataSourceOptions({ sqlitePath: join(dir, 'credentials.sqlite') } as AppConfig),
+    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    oddRow:
+      'INSERT INTO vault_credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate) ' +
+      "VALUES ('00000000-0000-4000-8000-000000000100', 'Odd', 'openAIApi', 'v1.x', 'ws-odd', " +
+      "'2026-02-01 10:00:00', '2026-02-01T10:00:05.250Z')",
+  };
+}
+
+async function postgresStore(): Promise<Store> {
+  const database = await createTestDatabase();
+  return {
+    options: postgresOptions({ url: database.url, poolSize: 2 }),
+    drop: () => database.drop(),
+    // PostgreSQL prints a fraction without its trailing zeros, and none at all when it is 0.
+    oddRow:
+      'INSERT INTO vault_credential (id, name, "credentialName", "encryptedData", "workspaceId", "createdDate", "updatedDate") ' +
+      "VALUES ('00000000-0000-4000-8000-000000000100', 'Odd', 'openAIApi', 'v1.x', 'ws-odd', " +
+      "'2026-02-01 10:00:00', '2026-02-01 10:00:05.25')",
+  };
+}
+
+describe('CredentialsRepository on SQLite', () =>
+  describeReads(() => Promise.resolve(sqliteStore())));
+
+describe('CredentialsRepository on PostgreSQL', { skip: postgresOnly() }, () =>
+  describeReads(postgresStore),
+);
+
+function describeReads(makeStore: () => Promise<Store>): void {
+  let store: Store;
   let dataSource: DataSource;
   let typeorm: Repository<CredentialEntity>;
   let repository: CredentialsRepository;
   const base = Date.UTC(2026, 0, 1);
 
   before(async () => {
-    dataSource = new DataSource(
-      dataSourceOptions({ sqlitePath: join(dir, 'credentials.sqlite') } as AppConfig),
-    );
+    store = await makeStore();
+    dataSource = new DataSource(store.options);
     await dataSource.initialize();
     await dataSource.runMigrations();
     typeorm = dataSource.getRepository(CredentialEntity);
@@ -47,8 +84,8 @@ describe('CredentialsRepository', () => {
   });
 
   after(async () => {
-    await dataSource.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await dataSource?.destroy();
+    await store?.drop();
   });
 
   const order = { createdDate: 'DESC', id: 'DESC' } as const;
@@ -119,14 +156,13 @@ describe('CredentialsRepository', () => {
   });
 
   it('lists dates stored in another text form (no milliseconds) as find reads them', async () => {
-    await dataSource.query(
-      'INSERT INTO credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate) ' +
-        "VALUES ('00000000-0000-4000-8000-000000000100', 'Odd', 'openAIApi', 'v1.x', 'ws-odd', " +
-        "'2026-02-01 10:00:00', '2026-02-01T10:00:05.250Z')",
-    );
+    await dataSource.query(store.oddRow);
     const expected = await typeorm.find({ where: { workspaceId: 'ws-odd' } });
     const { credentials } = await repository.list('ws-odd', {});
     expect(credentials).toEqual(responses(expected));
     expect(credentials[0].createdDate).toBe('2026-02-01T10:00:00.000Z');
+    expect(credentials[0].updatedDate).toBe('2026-02-01T10:00:05.250Z');
+    const id = '00000000-0000-4000-8000-000000000100';
+    expect(await repository.findOne('ws-odd', id)).toEqual({ ...expected[0] });
   });
-});
+}

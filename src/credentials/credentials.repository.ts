@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { Driver, Repository } from 'typeorm';
 import { CredentialRowMapper } from './credential-row-mapper';
 import { CredentialEntity } from './credential.entity';
 import { CredentialResponseDto } from './dto/credential-response.dto';
+import { PostgresReads } from './postgres-reads';
 
 export interface CredentialPage {
   credentials: CredentialResponseDto[];
@@ -33,6 +34,8 @@ export interface CredentialListOptions {
 @Injectable()
 export class CredentialsRepository {
   private readonly driver: Driver;
+  /** On PostgreSQL, the reads go to pg's pool directly (see PostgresReads). */
+  private readonly postgres: PostgresReads | undefined;
   /** Rows to entities and responses, for these columns and this driver. */
   readonly rows: CredentialRowMapper;
   private readonly sql: {
@@ -46,7 +49,8 @@ export class CredentialsRepository {
   };
 
   constructor(
-    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+    @InjectVaultRepository(CredentialEntity)
+    private readonly credentials: Repository<CredentialEntity>,
   ) {
     const { metadata } = credentials;
     const driver = credentials.manager.connection.driver;
@@ -54,6 +58,7 @@ export class CredentialsRepository {
       driver.escape(metadata.findColumnWithPropertyName(property)!.databaseName);
     const table = driver.escape(metadata.tableName);
     this.driver = driver;
+    this.postgres = PostgresReads.of(driver);
     this.rows = new CredentialRowMapper(metadata, driver);
     const select = `SELECT ${metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table}`;
     this.sql = {
@@ -61,7 +66,7 @@ export class CredentialsRepository {
       count: `SELECT COUNT(*) AS ${driver.escape('total')} FROM ${table}`,
       // Kept exact by triggers (migration CreateCredentialCounts1764460800000); no row means 0.
       workspaceTotal:
-        `SELECT ${driver.escape('total')} FROM ${driver.escape('credential_count')}` +
+        `SELECT ${driver.escape('total')} FROM ${driver.escape('vault_credential_count')}` +
         ` WHERE ${driver.escape('workspaceId')} = ${driver.createParameter('workspaceId', 0)}`,
       workspaceIs: `${column('workspaceId')} = `,
       credentialNameIn: `${column('credentialName')} IN `,
@@ -109,6 +114,8 @@ export class CredentialsRepository {
   }
 
   private query(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
-    return this.credentials.query(sql, parameters);
+    return this.postgres
+      ? this.postgres.query(sql, parameters)
+      : this.credentials.query(sql, parameters);
   }
 }

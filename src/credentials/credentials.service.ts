@@ -6,33 +6,39 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { KeyedSerializer } from '../common/keyed-serializer';
 import { validateInput } from '../common/validation';
+import { AUDIT_ACTIONS } from '../core/audit-actions';
+import { AuditRecorder } from '../core/audit-recorder';
+import { credentialEvent, keysThatDiffer } from './credential-audit-events';
+import { assertSameType, assertStorable, assertVersion } from './credential-rules';
 import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { WorkspaceDeletedError } from '../core/errors';
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
+import { VaultTelemetry } from '../core/vault-telemetry';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialFieldDto } from '../credential-types/dto/credential-field.dto';
 import { CredentialEntity } from './credential.entity';
 import { CredentialPage, CredentialsRepository } from './credentials.repository';
+import { CredentialWritesRepository } from './credential-writes.repository';
+import { credentialChanged } from './credential-etag';
+import { withRowVersion } from './credential-version';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { toCredentialResponse } from './credential-row-mapper';
 import { CredentialForEditResponseDto } from './dto/credential-for-edit-response.dto';
 import { CredentialResponseDto } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
+import { LastUsedRecorder } from './usages/last-used-recorder';
 import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
 import {
   keepsStoredData,
   mergePlainData,
   PlainData,
-  plainDataProblems,
   withoutRedactedValues,
 } from '../core/plain-data';
 
@@ -53,22 +59,27 @@ export class CredentialsService {
   private readonly rowWrites = new KeyedSerializer();
 
   constructor(
-    @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(EncryptionProvider) private readonly encryption: EncryptionProvider,
     @Inject(CredentialTypesRegistry) private readonly types: CredentialTypesRegistry,
     // Hot reads skip entity hydration through find(); see CredentialsRepository.
     private readonly reads: CredentialsRepository,
     private readonly deleted: DeletedWorkspaces,
+    private readonly writes: CredentialWritesRepository,
+    private readonly lastUsed: LastUsedRecorder,
+    private readonly telemetry: VaultTelemetry,
+    private readonly audit: AuditRecorder,
   ) {}
 
   async list(workspaceId: string, query: ListCredentialsQueryDto = {}): Promise<CredentialPage> {
     this.assertWorkspaceId(workspaceId);
     const paged = query.page !== undefined || query.limit !== undefined;
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    return this.reads.list(workspaceId, {
+    const page = await this.reads.list(workspaceId, {
       credentialNames: query.credentialName,
       ...(paged ? { limit, offset: ((query.page ?? 1) - 1) * limit } : {}),
     });
+    this.telemetry.credentialOperation('list');
+    return page;
   }
 
   async get(workspaceId: string, id: string): Promise<CredentialResponseDto> {
@@ -78,10 +89,9 @@ export class CredentialsService {
   /** The credential with its data redacted as Flowise's edit dialog expects it. */
   async getForEdit(workspaceId: string, id: string): Promise<CredentialForEditResponseDto> {
     const row = await this.findOwned(workspaceId, id);
-    return {
-      ...toCredentialResponse(row),
-      plainDataObj: this.types.redact(row.credentialName, await this.decrypt(row)),
-    };
+    const plainDataObj = this.types.redact(row.credentialName, await this.decrypt(row));
+    this.telemetry.credentialOperation('get');
+    return withRowVersion({ ...toCredentialResponse(row), plainDataObj }, row.version);
   }
 
   /** Validates `input` with the API's rules and messages, whether it came over HTTP or not. */
@@ -104,28 +114,27 @@ export class CredentialsService {
       version: 1,
     };
     try {
-      // updateEntity(false): without it TypeORM re-selects the dates and version it was just
-      // given (SQLite has no RETURNING in its driver), one extra query per create.
-      await this.credentials
-        .createQueryBuilder()
-        .insert()
-        .values(row)
-        .updateEntity(false)
-        .execute();
+      await this.writes.insert(row, credentialEvent(AUDIT_ACTIONS.credentialCreated, row));
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictException(`Credential ${id} already exists`);
       }
       throw error;
     }
+    this.telemetry.credentialOperation('create');
     return toCredentialResponse(row);
   }
 
-  /** Renames and/or merges secret fields; `input` is validated as `create`'s is. */
+  /**
+   * Renames and/or merges secret fields; `input` is validated as `create`'s is. With `ifMatch`
+   * (the versions an `If-Match` header accepts) the write happens only at one of those versions,
+   * atomically, else 412; without it, concurrent merges are retried so none is lost.
+   */
   async update(
     workspaceId: string,
     id: string,
     input: UpdateCredentialDto,
+    ifMatch?: number[],
   ): Promise<CredentialResponseDto> {
     this.assertWorkspaceId(workspaceId);
     const dto = await validateInput(UpdateCredentialDto, input);
@@ -135,25 +144,27 @@ export class CredentialsService {
     if (dto.name === undefined && keepsStoredData(dto.plainDataObj)) {
       // Flowise's dialog saves an unchanged credential as `{}` or with every secret echoed back.
       const row = await this.findOwned(workspaceId, id);
+      assertVersion(row, ifMatch);
       assertSameType(row, dto);
+      this.telemetry.credentialOperation('update');
       return toCredentialResponse(row);
     }
     // Queued per row inside this process; the version check covers writers in other processes.
     return this.rowWrites.run(id.toLowerCase(), async () => {
       for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
         const row = await this.findOwned(workspaceId, id);
-        const updated = await this.applyUpdate(row, dto);
-        const result = await this.credentials.update(
-          { id: row.id, workspaceId, version: row.version },
-          {
-            name: updated.name,
-            encryptedData: updated.encryptedData,
-            updatedDate: updated.updatedDate,
-            version: updated.version,
-          },
-        );
-        if (result.affected === 1) {
+        assertVersion(row, ifMatch);
+        const { updated, changedKeys } = await this.applyUpdate(row, dto);
+        const event = credentialEvent(AUDIT_ACTIONS.credentialUpdated, updated, {
+          changedKeys,
+          renamed: updated.name !== row.name,
+        });
+        if (await this.writes.replaceIfVersion(updated, row.version, event)) {
+          this.telemetry.credentialOperation('update');
           return toCredentialResponse(updated);
+        }
+        if (ifMatch !== undefined) {
+          throw credentialChanged(id);
         }
         await sleep(Math.random() * RETRY_JITTER_MS * attempt);
       }
@@ -161,13 +172,17 @@ export class CredentialsService {
     });
   }
 
-  async remove(workspaceId: string, id: string): Promise<void> {
-    const result = isUUID(id)
-      ? await this.credentials.delete({ id: id.toLowerCase(), workspaceId })
-      : undefined;
-    if (result?.affected !== 1) {
+  /** With `ifMatch` (see `update`), deletes only at one of those versions, atomically. */
+  async remove(workspaceId: string, id: string, ifMatch?: number[]): Promise<void> {
+    if (ifMatch !== undefined) {
+      return this.removeAtVersion(workspaceId, id, ifMatch);
+    }
+    const row = await this.findOwned(workspaceId, id);
+    const event = credentialEvent(AUDIT_ACTIONS.credentialDeleted, row);
+    if (!(await this.writes.remove(workspaceId, row.id, event))) {
       throw credentialNotFound(id);
     }
+    this.telemetry.credentialOperation('delete');
   }
 
   /**
@@ -176,28 +191,48 @@ export class CredentialsService {
    */
   async revealPlainData(workspaceId: string, id: string): Promise<PlainData> {
     const row = await this.findOwned(workspaceId, id);
-    return this.decrypt(row);
+    const plainData = await this.decrypt(row);
+    // Fail closed: no event, no plaintext.
+    await this.audit.record(credentialEvent(AUDIT_ACTIONS.credentialRevealed, row));
+    this.lastUsed.touch(row.workspaceId, row.id);
+    this.telemetry.credentialOperation('reveal');
+    return plainData;
   }
 
   /** Which inputs of the credential's type hold a value; values only of non-secret inputs. */
   async fields(workspaceId: string, id: string): Promise<CredentialFieldDto[]> {
     const row = await this.findOwned(workspaceId, id);
-    return this.types.fields(row.credentialName, await this.decrypt(row));
+    const fields = this.types.fields(row.credentialName, await this.decrypt(row));
+    this.telemetry.credentialOperation('get');
+    return fields;
+  }
+
+  private async removeAtVersion(workspaceId: string, id: string, ifMatch: number[]): Promise<void> {
+    const row = await this.findOwned(workspaceId, id);
+    assertVersion(row, ifMatch);
+    const event = credentialEvent(AUDIT_ACTIONS.credentialDeleted, row);
+    if (!(await this.writes.removeIfVersion(workspaceId, row.id, row.version, event))) {
+      throw credentialChanged(id);
+    }
+    this.telemetry.credentialOperation('delete');
   }
 
   private async applyUpdate(
     row: CredentialEntity,
     dto: UpdateCredentialDto,
-  ): Promise<CredentialEntity> {
+  ): Promise<{ updated: CredentialEntity; changedKeys: string[] }> {
     assertSameType(row, dto);
     let encryptedData = row.encryptedData;
+    let changedKeys: string[] = [];
     if (dto.plainDataObj !== undefined && !keepsStoredData(dto.plainDataObj)) {
-      const merged = mergePlainData(await this.decrypt(row), dto.plainDataObj);
+      const stored = await this.decrypt(row);
+      const merged = mergePlainData(stored, dto.plainDataObj);
       assertStorable(merged);
       this.types.assertValid(row.credentialName, merged);
       encryptedData = await this.encryptFor(merged, contextOf(row));
+      changedKeys = keysThatDiffer(stored, merged);
     }
-    return {
+    const updated: CredentialEntity = {
       ...row,
       name: dto.name ?? row.name,
       encryptedData,
@@ -205,6 +240,7 @@ export class CredentialsService {
       updatedDate: new Date(Math.max(Date.now(), row.updatedDate.getTime() + 1)),
       version: row.version + 1,
     };
+    return { updated, changedKeys };
   }
 
   private async decrypt(row: CredentialEntity): Promise<PlainData> {
@@ -243,22 +279,6 @@ export class CredentialsService {
 
 function contextOf(row: CredentialEntity): EncryptionContext {
   return { workspaceId: row.workspaceId, credentialId: row.id };
-}
-
-function assertSameType(row: CredentialEntity, dto: UpdateCredentialDto): void {
-  if (dto.credentialName !== undefined && dto.credentialName !== row.credentialName) {
-    throw new BadRequestException(
-      `credentialName cannot change (stored: ${row.credentialName}); create a new credential instead`,
-    );
-  }
-}
-
-/** The merged or created secret must still satisfy the create rules (non-empty, size). */
-function assertStorable(plainData: PlainData): void {
-  const problems = plainDataProblems(plainData, { allowNull: false });
-  if (problems.length > 0) {
-    throw new BadRequestException(problems);
-  }
 }
 
 function workspaceGone(workspaceId: string): GoneException {

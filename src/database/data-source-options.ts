@@ -1,6 +1,7 @@
 import * as sqlite3 from 'sqlite3';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/config';
+import { postgresOptions } from './postgres-options';
 import { makeDataFilesPrivate } from './private-data-files';
 import { redactQueryErrors } from './redacted-query-errors';
 import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from './schema';
@@ -15,9 +16,15 @@ const quietSqlite3 = Object.create(sqlite3, {
   verbose: { value: (): typeof sqlite3 => quietSqlite3 },
 }) as typeof sqlite3;
 
-/** SQLite in WAL mode: readers never wait for the writer, and one file plus its WAL is the state. */
+/**
+ * PostgreSQL when DATABASE_URL names it; otherwise SQLite in WAL mode: readers never wait for the
+ * writer, and one file plus its WAL is the state.
+ */
 export function dataSourceOptions(config: AppConfig): DataSourceOptions {
   redactQueryErrors();
+  if (config.postgres) {
+    return postgresOptions(config.postgres);
+  }
   return {
     type: 'sqlite',
     driver: quietSqlite3,
@@ -39,6 +46,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
  * so SQLite creates the WAL and shared-memory files with the same mode.
  */
 export function createDataSource(config: AppConfig): DataSource {
-  makeDataFilesPrivate(config.sqlitePath);
+  if (!config.postgres) {
+    makeDataFilesPrivate(config.sqlitePath);
+  }
   return new DataSource(dataSourceOptions(config));
 }

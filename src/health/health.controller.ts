@@ -9,6 +9,7 @@ import {
 } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { isStorageWritable } from '../common/storage-state';
+import { ReadinessIndicators } from './readiness.indicators';
 
 @ApiTags('health')
 @Controller('health')
@@ -18,6 +19,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessIndicators,
   ) {}
 
   /**
@@ -28,13 +30,36 @@ export class HealthController {
   @HealthCheck()
   checkHealth(): Promise<HealthCheckResult> {
     return this.health.check([
-      () => this.database.pingCheck('database'),
+      () => this.database.pingCheck('database', { connection: this.dataSource }),
       async () => {
         const storage = this.indicators.check('storage');
         return (await isStorageWritable(this.dataSource))
           ? storage.up()
           : storage.down({ message: 'storage is full: writes cannot commit' });
       },
+    ]);
+  }
+
+  /** Public liveness: 200 while the process runs and serves HTTP; it checks nothing else. */
+  @Get('live')
+  @HealthCheck()
+  checkLiveness(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
+  /**
+   * Public readiness: 200 when this replica may take traffic (the database answers, every
+   * migration is applied, the keys are loaded); 503 otherwise, and from the moment a SIGTERM
+   * starts the shutdown.
+   */
+  @Get('ready')
+  @HealthCheck()
+  checkReadiness(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.readiness.notShuttingDown(),
+      () => this.database.pingCheck('database', { connection: this.dataSource }),
+      () => this.readiness.migrationsUpToDate(),
+      () => this.readiness.keysLoaded(),
     ]);
   }
 }

@@ -6,11 +6,16 @@ import {
   CredentialCiphertexts,
   StoredCiphertext,
 } from '../core/credential-ciphertexts';
+import { InvalidationBus } from '../core/invalidation-bus';
+import { VaultTelemetry } from '../core/vault-telemetry';
 import { KeyCustody } from './key-custody';
+import { KeyOperationEvents } from './key-operation-events';
+import { AUDIT_ACTIONS } from '../core/audit-actions';
 import { CURRENT_VERSION_TTL_MS } from './key-hierarchy';
 import { envelopeKey, KeyHierarchyEncryptionProvider } from './key-hierarchy-encryption.provider';
 import { VaultMetaEntity } from './vault-meta.entity';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
+import { InjectVaultDataSource } from '../core/vault-data-source';
 
 export interface RotateDataOptions {
   /** One workspace, or every workspace when undefined. */
@@ -53,9 +58,12 @@ const markerKey = (workspaceId: string) => `rotate-data:${workspaceId}`;
 @Injectable()
 export class DataKeyRotation {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectVaultDataSource() private readonly dataSource: DataSource,
     private readonly custody: KeyCustody,
     @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
+    private readonly bus: InvalidationBus,
+    private readonly telemetry: VaultTelemetry,
+    private readonly events: KeyOperationEvents,
   ) {}
 
   private get encryption(): KeyHierarchyEncryptionProvider {
@@ -76,6 +84,13 @@ export class DataKeyRotation {
     const failures: RotateDataResult['failures'] = [];
     for (const workspaceId of workspaceIds) {
       const { version, resumed } = await this.startOrResume(workspaceId);
+      // Fail closed: a workspace whose rotation the trail cannot record is not re-encrypted.
+      await this.events.record({
+        action: AUDIT_ACTIONS.dataRotationStarted,
+        workspaceId,
+        target: dataKey(workspaceId, version),
+        details: { version, resumed },
+      });
       const reencrypted = await this.pass(workspaceId, version, options, failures, progress);
       workspaces.push({ workspaceId, version, resumed, reencrypted });
     }
@@ -89,12 +104,25 @@ export class DataKeyRotation {
           break;
         }
       }
-      if (!failures.some((failure) => failure.workspaceId === workspace.workspaceId)) {
+      const failed = failures.filter((f) => f.workspaceId === workspace.workspaceId).length;
+      if (failed === 0) {
         await this.dataSource
           .getRepository(VaultMetaEntity)
           .delete({ key: markerKey(workspace.workspaceId) });
       }
+      await this.events.record({
+        action: AUDIT_ACTIONS.dataRotationFinished,
+        workspaceId: workspace.workspaceId,
+        target: dataKey(workspace.workspaceId, workspace.version),
+        outcome: failed > 0 ? 'error' : 'success',
+        details: {
+          version: workspace.version,
+          reencrypted: workspace.reencrypted,
+          failures: failed,
+        },
+      });
     }
+    this.telemetry.keyOperation('data_key_rotation');
     return { workspaces, failures };
   }
 
@@ -123,6 +151,8 @@ export class DataKeyRotation {
     }
     const version = await this.encryption.keys.createVersion(workspaceId);
     await meta.upsert({ key: markerKey(workspaceId), value: String(version) }, ['key']);
+    // Servers write with the new version at once instead of after their version cache lapses.
+    await this.bus.publish({ type: 'data-keys-changed', workspaceId });
     return { version, resumed: false };
   }
 
@@ -190,4 +220,9 @@ export class DataKeyRotation {
 function isAt(row: StoredCiphertext, version: number): boolean {
   const key = envelopeKey(row.encryptedData);
   return key.kind === 'data-key' && key.version === version;
+}
+
+/** A workspace's data key of one version, as an audit target. */
+function dataKey(workspaceId: string, version: number): { type: string; id: string } {
+  return { type: 'dataKey', id: `${workspaceId}/v${version}` };
 }

@@ -25,6 +25,7 @@ export async function readKeyCanary(manager: EntityManager): Promise<string | un
 export async function verifyKeyCanary(
   encryption: EncryptionProvider,
   canary: string,
+  originalKey = 'ENCRYPTION_KEY or DATA_DIR/encryption.key',
 ): Promise<void> {
   try {
     if ((await encryption.decrypt(canary, CANARY_CONTEXT)) === CANARY_PLAINTEXT) {
@@ -33,8 +34,8 @@ export async function verifyKeyCanary(
   } catch (error) {
     throw new EncryptionKeyMismatchError(
       'The encryption key does not match the key this database was encrypted with ' +
-        `(${(error as Error).message}). Start with the original key (ENCRYPTION_KEY or ` +
-        'DATA_DIR/encryption.key); the database was not modified.',
+        `(${(error as Error).message}). Start with the original key (${originalKey}); the ` +
+        'database was not modified.',
     );
   }
   throw new EncryptionKeyMismatchError('The encryption key canary holds unexpected data');
@@ -44,10 +45,11 @@ export async function verifyKeyCanary(
 export async function ensureKeyCanary(
   manager: EntityManager,
   encryption: EncryptionProvider,
+  originalKey?: string,
 ): Promise<void> {
   const canary = await readKeyCanary(manager);
   if (canary !== undefined) {
-    return verifyKeyCanary(encryption, canary);
+    return verifyKeyCanary(encryption, canary, originalKey);
   }
   await manager
     .createQueryBuilder()
@@ -57,7 +59,7 @@ export async function ensureKeyCanary(
     .orIgnore()
     .execute();
   // Another replica may have won the insert: verify whichever canary is stored now.
-  return verifyKeyCanary(encryption, (await readKeyCanary(manager)) as string);
+  return verifyKeyCanary(encryption, (await readKeyCanary(manager)) as string, originalKey);
 }
 
 /**

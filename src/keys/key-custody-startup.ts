@@ -1,18 +1,27 @@
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { runMigrationsLocked } from '../common/locked-migrations';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
 import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { ConfigError } from '../core/errors';
 import type { KeyringConfig } from '../core/keyring-config';
 import { CredentialsServiceOptions } from '../core/vault-options';
-import { AesGcmEncryptionProvider } from './aes-gcm-encryption.provider';
+import { keyFingerprint } from '../config/keyring';
+import { EncryptionProvider } from '../core/encryption.provider';
 import { ensureKeyCanary, upgradeLegacyKeyCanary, verifyKeyCanary } from './key-canary';
 import { KeyCustody } from './key-custody';
 import { KeyHierarchy } from './key-hierarchy';
+import type { VaultTelemetry } from '../core/vault-telemetry';
 import { KeyHierarchyEncryptionProvider } from './key-hierarchy-encryption.provider';
 import { assertMasterKeysPresent, holdsEncryptedData, readKeyReferences } from './master-key-check';
 import { MasterKeyInfo, MasterKeyProvider } from './master-key.provider';
 import { recordMasterKeySeen } from './master-key-rotation';
 import { openMasterKeyProvider } from './open-master-key-provider';
+
+const AES_256_KEY_BYTES = 32;
+
+/** Start-up lines carry a stable `event` (README, "Logs"); the host's logger decides the format. */
+const logger = new Logger('KeyCustody');
 
 /**
  * The key-custody start-up, run before anything is written: with a keyring, every master key the
@@ -25,26 +34,45 @@ export async function startKeyCustody(
   dataSource: DataSource,
   ciphertexts: CredentialCiphertexts,
   deleted: DeletedWorkspaces,
+  telemetry?: VaultTelemetry,
 ): Promise<KeyCustody> {
-  if (options.keyring) {
-    return openKeyring(options.keyring, options.migrate === true, dataSource, ciphertexts, deleted);
+  const keyring = options.keyring ?? embeddedKeyring(options);
+  if (keyring) {
+    const migrate = options.migrate === true;
+    return openKeyring(keyring, migrate, dataSource, ciphertexts, deleted, telemetry);
   }
-  const encryption = options.encryption ?? singleKeyProvider(options.encryptionKey);
+  const encryption = options.encryption as EncryptionProvider;
   if (options.migrate) {
-    await dataSource.runMigrations({ transaction: 'all' });
+    await applyMigrations(dataSource);
   }
   // Refuses a key that cannot decrypt what the database holds: once, at boot.
-  await ensureKeyCanary(dataSource.manager, encryption);
+  await ensureKeyCanary(dataSource.manager, encryption, 'the same encryption provider and key');
+  logKeysChecked('the encryption provider');
   return new KeyCustody(encryption);
 }
 
-function singleKeyProvider(key: Buffer | undefined): AesGcmEncryptionProvider {
+/**
+ * An embedding app's `encryptionKey` alone is a one-key keyring, so it gets what the server
+ * gets: a data key per workspace wrapped by it. Its id is the key's fingerprint, under which the
+ * first release's `v1` envelopes (written under this key directly) still decrypt.
+ */
+function embeddedKeyring(options: CredentialsServiceOptions): KeyringConfig | undefined {
+  if (options.encryption) {
+    return undefined;
+  }
+  const key = options.encryptionKey;
   if (!key) {
     throw new ConfigError(
-      'CredentialsServiceModule needs one of keyring, encryptionKey or encryption',
+      'CredentialsServiceModule needs one of the options keyring, encryptionKey or encryption',
     );
   }
-  return new AesGcmEncryptionProvider(key);
+  if (!Buffer.isBuffer(key) || key.length !== AES_256_KEY_BYTES) {
+    throw new ConfigError(
+      `CredentialsServiceModule option encryptionKey must be exactly ${AES_256_KEY_BYTES} bytes ` +
+        `(a Buffer, e.g. Buffer.from(base64, 'base64'))`,
+    );
+  }
+  return { kind: 'env', variable: 'encryptionKey', keys: [{ kid: keyFingerprint(key), key }] };
 }
 
 async function openKeyring(
@@ -53,6 +81,7 @@ async function openKeyring(
   dataSource: DataSource,
   ciphertexts: CredentialCiphertexts,
   deleted: DeletedWorkspaces,
+  telemetry?: VaultTelemetry,
 ): Promise<KeyCustody> {
   const references = await readKeyReferences(dataSource, ciphertexts);
   const databaseName = String(dataSource.options.database ?? dataSource.options.type);
@@ -60,29 +89,71 @@ async function openKeyring(
   const masterKeys = opened.provider;
   try {
     const listed = await assertMasterKeysPresent(masterKeys, references, opened.source);
-    const hierarchy = new KeyHierarchy(dataSource, masterKeys, undefined, (workspaceId) =>
-      deleted.isDeleted(workspaceId),
+    const hierarchy = new KeyHierarchy(
+      dataSource,
+      masterKeys,
+      undefined,
+      (workspaceId) => deleted.isDeleted(workspaceId),
+      undefined,
+      telemetry,
     );
     const encryption = new KeyHierarchyEncryptionProvider(hierarchy);
     if (references.canary !== undefined) {
-      await verifyKeyCanary(encryption, references.canary);
+      // Before migrations: a first-release database still has its data keys under the old name.
+      const verifier = references.legacyDataKeyTable
+        ? new KeyHierarchyEncryptionProvider(
+            new KeyHierarchy(
+              dataSource,
+              masterKeys,
+              undefined,
+              undefined,
+              references.legacyDataKeyTable,
+            ),
+          )
+        : encryption;
+      await verifyKeyCanary(verifier, references.canary, originalKeyOf(keyring));
     }
     if (migrate) {
-      await dataSource.runMigrations({ transaction: 'all' });
+      await applyMigrations(dataSource);
     }
     await settleActiveMasterKey(hierarchy, listed, opened.source);
     if (references.canary === undefined) {
       // The CLI may be the first to open a database: the canary must not wait for a server.
-      await ensureKeyCanary(dataSource.manager, encryption);
+      await ensureKeyCanary(dataSource.manager, encryption, originalKeyOf(keyring));
     } else {
       // Verified above; only a first-release canary still needs rewriting.
       await upgradeLegacyKeyCanary(dataSource.manager, encryption, references.canary);
     }
+    logKeysChecked(opened.source);
     return new KeyCustody(encryption, { hierarchy, encryption, source: opened.source });
   } catch (error) {
     await masterKeys.close?.();
     throw error;
   }
+}
+
+async function applyMigrations(dataSource: DataSource): Promise<void> {
+  const applied = await runMigrationsLocked(dataSource);
+  logger.log({
+    event: 'migrations.applied',
+    count: applied.length,
+    migrations: applied.map((migration) => migration.name),
+    msg:
+      applied.length === 0
+        ? 'Database schema up to date'
+        : `Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`,
+  });
+}
+
+/** Names where the keys live (a variable, a file, an HSM slot), never a key. */
+function logKeysChecked(source: string): void {
+  logger.log({ event: 'keys.checked', keySource: source, msg: `Keys checked (${source})` });
+}
+
+function originalKeyOf(keyring: KeyringConfig): string | undefined {
+  return keyring.kind === 'env' && keyring.variable === 'encryptionKey'
+    ? 'the encryptionKey option'
+    : undefined;
 }
 
 /** Key files and HSMs do not order their keys: the database records which one is active. */

@@ -1,12 +1,17 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
 import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { EncryptionProvider } from '../core/encryption.provider';
+import { VAULT_DATA_SOURCE } from '../core/vault-data-source';
 import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
+import { VaultTelemetry } from '../core/vault-telemetry';
 import { DataKeyRotation } from './data-key-rotation';
 import { KeyCustody } from './key-custody';
+import { KeyInvalidations } from './key-invalidations';
+import { KeyOperationEvents } from './key-operation-events';
 import { startKeyCustody } from './key-custody-startup';
 import { KeyStatusReport } from './key-status';
 import { KeyVerification } from './key-verification';
@@ -25,17 +30,24 @@ export class KeyCustodyModule {
     return {
       module: KeyCustodyModule,
       global: true,
-      imports: [credentialStore],
+      imports: [credentialStore, AuditModule],
       providers: [
         {
           provide: KeyCustody,
-          inject: [VAULT_OPTIONS, DataSource, CredentialCiphertexts, DeletedWorkspaces],
+          inject: [
+            VAULT_OPTIONS,
+            VAULT_DATA_SOURCE,
+            CredentialCiphertexts,
+            DeletedWorkspaces,
+            VaultTelemetry,
+          ],
           useFactory: (
             options: CredentialsServiceOptions,
             dataSource: DataSource,
             ciphertexts: CredentialCiphertexts,
             deleted: DeletedWorkspaces,
-          ) => startKeyCustody(options, dataSource, ciphertexts, deleted),
+            telemetry: VaultTelemetry,
+          ) => startKeyCustody(options, dataSource, ciphertexts, deleted, telemetry),
         },
         {
           provide: EncryptionProvider,
@@ -43,10 +55,12 @@ export class KeyCustodyModule {
           useFactory: (custody: KeyCustody) => custody.encryption,
         },
         WorkspaceDataKeysRemoval,
+        KeyInvalidations,
         DataKeyRotation,
         MasterKeyRotation,
         KeyVerification,
         KeyStatusReport,
+        KeyOperationEvents,
       ],
       exports: [
         KeyCustody,
@@ -55,6 +69,7 @@ export class KeyCustodyModule {
         MasterKeyRotation,
         KeyVerification,
         KeyStatusReport,
+        KeyOperationEvents,
       ],
     };
   }

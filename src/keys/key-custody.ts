@@ -37,6 +37,11 @@ export class KeyCustody implements OnApplicationShutdown {
     this.keyring?.hierarchy.forget(workspaceId);
   }
 
+  /** Drops every cached data key: they are loaded again from the database on demand. */
+  forgetAll(): void {
+    this.keyring?.hierarchy.forgetAll();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.keyring?.hierarchy.masterKeys.close?.();
   }

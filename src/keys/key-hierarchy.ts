@@ -4,6 +4,7 @@ import { VaultMetaEntity } from './vault-meta.entity';
 import { WorkspaceDeletedError } from '../core/errors';
 import { MasterKeyProvider } from './master-key.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
+import { SilentVaultTelemetry, VaultTelemetry } from '../core/vault-telemetry';
 
 export const ACTIVE_MASTER_KEY = 'master-key-active';
 /**
@@ -36,6 +37,9 @@ export class KeyHierarchy {
     /** Whether a workspace was deleted: it must never get a data key again. */
     private readonly isDeleted: (workspaceId: string) => Promise<boolean> = () =>
       Promise.resolve(false),
+    /** Another table to read data keys from: its old name, before migrations renamed it. */
+    private readonly legacyDataKeyTable?: string,
+    private readonly telemetry: VaultTelemetry = new SilentVaultTelemetry(),
   ) {
     this.rows = dataSource.getRepository(WorkspaceDataKeyEntity);
     this.meta = dataSource.getRepository(VaultMetaEntity);
@@ -103,6 +107,7 @@ export class KeyHierarchy {
     } finally {
       raw.fill(0);
     }
+    this.telemetry.keyOperation('data_key_created');
     this.newest.delete(workspaceId);
     return next;
   }
@@ -128,6 +133,9 @@ export class KeyHierarchy {
         { workspaceId, version, masterKeyId, wrappedKey },
         { masterKeyId: toMasterKeyId, wrappedKey: rewrapped },
       );
+      if (result.affected === 1) {
+        this.telemetry.keyOperation('data_key_rewrapped');
+      }
       return result.affected === 1;
     } finally {
       raw.fill(0);
@@ -152,6 +160,12 @@ export class KeyHierarchy {
     }
   }
 
+  /** Drops every cached data key and version (another process rotated or rewrapped them). */
+  forgetAll(): void {
+    this.newest.clear();
+    this.dataKeys.clear();
+  }
+
   /** The configuration's choice (ENCRYPTION_KEYS), else the one the database records. */
   async activeMasterKeyId(): Promise<string> {
     const configured = this.masterKeys.configuredActiveKeyId();
@@ -173,16 +187,36 @@ export class KeyHierarchy {
     await this.meta.upsert({ key: ACTIVE_MASTER_KEY, value: kid }, ['key']);
   }
 
+  private async findLegacyRow(
+    table: string,
+    workspaceId: string,
+    version: number,
+  ): Promise<Pick<WorkspaceDataKeyEntity, 'masterKeyId' | 'wrappedKey'> | undefined> {
+    const { driver } = this.dataSource;
+    const [row] = await this.dataSource.query<WorkspaceDataKeyEntity[]>(
+      `SELECT ${driver.escape('masterKeyId')}, ${driver.escape('wrappedKey')}` +
+        ` FROM ${driver.escape(table)} WHERE ${driver.escape('workspaceId')} = ` +
+        `${driver.createParameter('workspaceId', 0)} AND ${driver.escape('version')} = ` +
+        driver.createParameter('version', 1),
+      [workspaceId, version],
+    );
+    return row;
+  }
+
   private async loadDataKey(workspaceId: string, version: number): Promise<KeyObject> {
-    const row = await this.rows.findOneBy({ workspaceId, version });
+    const row = this.legacyDataKeyTable
+      ? await this.findLegacyRow(this.legacyDataKeyTable, workspaceId, version)
+      : await this.rows.findOneBy({ workspaceId, version });
     if (!row) {
       throw new Error(`Data key version ${version} of workspace ${workspaceId} does not exist`);
     }
-    const raw = await this.masterKeys.unwrap(
-      row.masterKeyId,
-      row.wrappedKey,
-      dataKeyAad(workspaceId, version, row.masterKeyId),
-    );
+    const raw = await this.masterKeys
+      .unwrap(row.masterKeyId, row.wrappedKey, dataKeyAad(workspaceId, version, row.masterKeyId))
+      .catch((error: unknown) => {
+        this.telemetry.keyOperation('data_key_unwrap_failed');
+        throw error;
+      });
+    this.telemetry.keyOperation('data_key_unwrapped');
     try {
       return createSecretKey(raw);
     } finally {

@@ -5,6 +5,7 @@ import { KeyCustody } from './key-custody';
 import { envelopeKey } from './key-hierarchy-encryption.provider';
 import { VaultMetaEntity } from './vault-meta.entity';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
+import { InjectVaultDataSource } from '../core/vault-data-source';
 
 export interface KeyStatus {
   readonly provider: string;
@@ -35,7 +36,7 @@ export interface KeyStatus {
 @Injectable()
 export class KeyStatusReport {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectVaultDataSource() private readonly dataSource: DataSource,
     private readonly custody: KeyCustody,
     @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
   ) {}

@@ -5,6 +5,7 @@ import { readKeyCanary, verifyKeyCanary } from './key-canary';
 import { KeyCustody } from './key-custody';
 import { envelopeKey } from './key-hierarchy-encryption.provider';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
+import { InjectVaultDataSource } from '../core/vault-data-source';
 
 export interface VerifyResult {
   readonly rows: number;
@@ -22,7 +23,7 @@ export interface VerifyResult {
 @Injectable()
 export class KeyVerification {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectVaultDataSource() private readonly dataSource: DataSource,
     private readonly custody: KeyCustody,
     @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
   ) {}

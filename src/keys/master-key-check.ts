@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { existingTableName } from '../common/existing-table';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
 import { EncryptionKeyMismatchError } from '../core/errors';
 import { readKeyCanary } from './key-canary';
@@ -17,6 +18,8 @@ export interface StoredKeyReferences {
   readonly legacyKeyIds: readonly string[];
   /** The master key the database records as active (key files, HSM). */
   readonly recordedActiveKeyId?: string;
+  /** Where the data keys are before migrations run, when that is not their table's own name. */
+  readonly legacyDataKeyTable?: string;
 }
 
 export const NO_KEY_REFERENCES: StoredKeyReferences = { masterKeyIds: [], legacyKeyIds: [] };
@@ -37,25 +40,26 @@ export async function readKeyReferences(
   dataSource: DataSource,
   ciphertexts: CredentialCiphertexts,
 ): Promise<StoredKeyReferences> {
+  const ownTable = dataSource.getMetadata(WorkspaceDataKeyEntity).tableName;
   const runner = dataSource.createQueryRunner();
-  let hasDataKeys: boolean;
+  let dataKeyTable: string | undefined;
   let hasMeta: boolean;
   try {
-    [hasDataKeys, hasMeta] = await Promise.all([
-      runner.hasTable('workspace_data_key'),
+    [dataKeyTable, hasMeta] = await Promise.all([
+      existingTableName(runner, ownTable),
       runner.hasTable('vault_meta'),
     ]);
   } finally {
     await runner.release();
   }
   const canary = hasMeta ? await readKeyCanary(dataSource.manager) : undefined;
-  const masterKeyIds = hasDataKeys
+  const { driver } = dataSource;
+  const masterKeyIds = dataKeyTable
     ? (
-        await dataSource
-          .getRepository(WorkspaceDataKeyEntity)
-          .createQueryBuilder('dataKey')
-          .select('DISTINCT dataKey.masterKeyId', 'kid')
-          .getRawMany<{ kid: string }>()
+        await dataSource.query<{ kid: string }[]>(
+          `SELECT DISTINCT ${driver.escape('masterKeyId')} AS ${driver.escape('kid')}` +
+            ` FROM ${driver.escape(dataKeyTable)}`,
+        )
       ).map((row) => row.kid)
     : [];
   const legacyKeyIds = new Set<string>();
@@ -68,7 +72,13 @@ export async function readKeyReferences(
   const recordedActiveKeyId = hasMeta
     ? (await dataSource.getRepository(VaultMetaEntity).findOneBy({ key: ACTIVE_MASTER_KEY }))?.value
     : undefined;
-  return { canary, masterKeyIds, legacyKeyIds: [...legacyKeyIds], recordedActiveKeyId };
+  return {
+    canary,
+    masterKeyIds,
+    legacyKeyIds: [...legacyKeyIds],
+    recordedActiveKeyId,
+    legacyDataKeyTable: dataKeyTable === ownTable ? undefined : dataKeyTable,
+  };
 }
 
 function addLegacyKeyId(ids: Set<string>, envelope: string): void {

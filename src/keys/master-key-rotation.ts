@@ -2,8 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Not } from 'typeorm';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
 import { readKeyCanary } from './key-canary';
+import { InvalidationBus } from '../core/invalidation-bus';
+import { VaultTelemetry } from '../core/vault-telemetry';
 import { KeyCustody } from './key-custody';
 import { KeyHierarchy } from './key-hierarchy';
+import { KeyOperationEvents } from './key-operation-events';
+import { AUDIT_ACTIONS } from '../core/audit-actions';
 import { newMasterKeyId } from './local-keyring.provider';
 import { VaultMetaEntity } from './vault-meta.entity';
 import { WorkspaceDataKeyEntity } from './workspace-data-key.entity';
@@ -41,6 +45,9 @@ export class MasterKeyRotation {
   constructor(
     private readonly custody: KeyCustody,
     @Inject(CredentialCiphertexts) private readonly credentials: CredentialCiphertexts,
+    private readonly bus: InvalidationBus,
+    private readonly telemetry: VaultTelemetry,
+    private readonly events: KeyOperationEvents,
   ) {}
 
   private get keys(): KeyHierarchy {
@@ -68,21 +75,52 @@ export class MasterKeyRotation {
         );
       }
       kid = configured;
+      await this.started(kid, false);
     } else {
       kid = requestedKid ?? newMasterKeyId();
       const exists = (await provider.listKeys()).some((key) => key.kid === kid);
+      await this.started(kid, !exists);
       if (!exists) {
         if (!provider.createKey) {
           throw new Error(`The ${provider.name} key provider cannot create master key ${kid}`);
         }
-        await provider.createKey(kid);
+        await provider.createKey(kid).catch((error: unknown) => this.failed(kid, error));
         created = true;
       }
       await this.keys.recordActiveMasterKeyId(kid);
     }
     await recordMasterKeySeen(this.dataSource, kid);
     const { rewrapped, failures } = await this.rewrapAll(kid);
+    await this.bus.publish({ type: 'data-keys-changed', workspaceId: null });
+    this.telemetry.keyOperation('master_key_rotation');
+    await this.events.record({
+      action: AUDIT_ACTIONS.masterRotationFinished,
+      workspaceId: null,
+      target: masterKey(kid),
+      outcome: failures.length > 0 ? 'error' : 'success',
+      details: { created, rewrapped, failures: failures.length },
+    });
     return { kid, created, rewrapped, failures };
+  }
+
+  /** Fail closed: a rotation the trail cannot record does not start. */
+  private started(kid: string, creates: boolean): Promise<void> {
+    return this.events.record({
+      action: AUDIT_ACTIONS.masterRotationStarted,
+      workspaceId: null,
+      target: masterKey(kid),
+      details: { created: creates },
+    });
+  }
+
+  private async failed(kid: string, error: unknown): Promise<never> {
+    await this.events.record({
+      action: AUDIT_ACTIONS.masterRotationFinished,
+      workspaceId: null,
+      target: masterKey(kid),
+      outcome: 'error',
+    });
+    throw error;
   }
 
   private async rewrapAll(
@@ -150,6 +188,13 @@ export class MasterKeyRotation {
         uses.push('the key canary is still encrypted with it (start a server once)');
       }
     }
+    await this.events.record({
+      action: AUDIT_ACTIONS.masterKeyRetired,
+      workspaceId: null,
+      target: masterKey(kid),
+      outcome: uses.length > 0 ? 'denied' : 'success',
+      details: { uses: uses.length },
+    });
     if (uses.length > 0) {
       return {
         retired: false,
@@ -161,6 +206,11 @@ export class MasterKeyRotation {
       ? `Master key ${kid} retired. ${await provider.destroyKey(kid)}`
       : (provider.retireAdvice?.(kid) ??
         `Nothing uses master key ${kid}: it is safe to remove it.`);
+    this.telemetry.keyOperation('master_key_retired');
     return { retired: true, uses, message };
   }
+}
+
+function masterKey(kid: string): { type: string; id: string } {
+  return { type: 'masterKey', id: kid };
 }

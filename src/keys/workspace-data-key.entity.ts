@@ -4,7 +4,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  * One version of a workspace's data key, wrapped by a master key. Credential envelopes name the
  * version; deleting a workspace's rows here makes its ciphertexts unreadable for good.
  */
-@Entity({ name: 'workspace_data_key' })
+@Entity({ name: 'vault_workspace_data_key' })
 @Index('IDX_workspace_data_key_master', ['masterKeyId'])
 export class WorkspaceDataKeyEntity {
   @PrimaryColumn({ type: 'varchar', length: 255 })

@@ -25,6 +25,7 @@ import { Principal } from '../core/principal';
 import { SessionService } from './session.service';
 import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
 import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
+import { AuditContextInterceptor } from '../common/audit-context.interceptor';
 
 /** The 403 of the operations that need one of our users, not an API key or an external token. */
 const NOT_A_SIGNED_IN_USER = {
@@ -34,7 +35,7 @@ const NOT_A_SIGNED_IN_USER = {
 
 @ApiTags('auth')
 @UsePipes(validationPipe)
-@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly sessions: SessionService) {}

@@ -6,6 +6,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { LoginThrottleService } from './login-throttle.service';
+import { VaultTelemetry } from '../core/vault-telemetry';
 
 /** The longest email LoginDto accepts (RFC 5321's 320 characters). */
 const MAX_EMAIL_LENGTH = 320;
@@ -26,7 +27,10 @@ interface HeaderWriter {
  */
 @Injectable()
 export class LoginThrottleGuard implements CanActivate {
-  constructor(private readonly throttle: LoginThrottleService) {}
+  constructor(
+    private readonly throttle: LoginThrottleService,
+    private readonly telemetry: VaultTelemetry,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
@@ -43,6 +47,7 @@ export class LoginThrottleGuard implements CanActivate {
     }
     const wait = await this.throttle.attempt(email, ip);
     if (wait > 0) {
+      this.telemetry.authFailed('throttled');
       http.getResponse<HeaderWriter>().header('Retry-After', String(wait));
       throw new HttpException(
         {

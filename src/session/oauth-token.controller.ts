@@ -6,14 +6,16 @@ import {
   Ip,
   Post,
   UseGuards,
+  UseInterceptors,
   UsePipes,
 } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { SessionService } from './session.service';
+import { AcceptsFormBody } from '../common/accepts-form-body.decorator';
 import { ApiErrorResponses } from '../common/api-error-responses.decorator';
 import { validationPipe } from '../common/validation';
+import { AuditContextInterceptor } from '../common/audit-context.interceptor';
 import { OAuthTokenRequestDto } from './dto/oauth-token-request.dto';
 import { OAuthTokenResponseDto } from './dto/oauth-token-response.dto';
 
@@ -23,6 +25,7 @@ import { OAuthTokenResponseDto } from './dto/oauth-token-response.dto';
  */
 @ApiTags('auth')
 @UsePipes(validationPipe)
+@UseInterceptors(AuditContextInterceptor)
 @Controller('auth')
 export class OAuthTokenController {
   constructor(private readonly sessions: SessionService) {}
@@ -30,7 +33,7 @@ export class OAuthTokenController {
   /** Trade your email (as `username`) and password for an access token (OAuth 2.0 password grant). */
   @Post('token')
   @HttpCode(HttpStatus.OK)
-  @RouteConfig({ acceptsFormBody: true })
+  @AcceptsFormBody()
   @UseGuards(LoginThrottleGuard)
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiErrorResponses({

@@ -4,7 +4,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
  * One refresh token of a session. Rotation adds a row to the same family; presenting a rotated
  * token again revokes the whole family (it was stolen or replayed).
  */
-@Entity({ name: 'refresh_token' })
+@Entity({ name: 'vault_refresh_token' })
 @Index('IDX_refresh_token_family', ['familyId'])
 @Index('IDX_refresh_token_user', ['userId'])
 export class RefreshTokenEntity {

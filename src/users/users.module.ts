@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { vaultRepositories } from '../core/vault-data-source';
 import { AuthModule } from '../auth/auth.module';
 import { PasswordService } from './password.service';
 import { UserEntity } from './user.entity';
@@ -7,9 +7,9 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity]), AuthModule],
+  imports: [AuthModule],
   controllers: [UsersController],
-  providers: [UsersService, PasswordService],
+  providers: [...vaultRepositories(UserEntity), UsersService, PasswordService],
   exports: [UsersService],
 })
 export class UsersModule {}

@@ -4,7 +4,7 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
 import type { Principal } from '../core/principal';
@@ -18,6 +18,12 @@ export interface NewUser {
   isInstanceAdmin?: boolean;
 }
 
+export interface SignInAttempt {
+  /** The user of the email, null when it is not one of ours. */
+  readonly user: UserEntity | null;
+  readonly passwordMatches: boolean;
+}
+
 /** Emails compare case-insensitively: they are stored trimmed and lower-cased. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -26,7 +32,7 @@ export function normalizeEmail(email: string): string {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectVaultRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly passwords: PasswordService,
   ) {}
 
@@ -90,18 +96,31 @@ export class UsersService {
    * derivation too, so both failures take the same time.
    */
   async authenticate(email: string, password: string): Promise<UserEntity | null> {
-    const user = await this.findByEmail(email);
-    if (!user) {
-      return this.passwords.verifyNothing(password).then(() => null);
-    }
-    return (await this.passwords.verify(user.passwordHash, password)) ? user : null;
+    const attempt = await this.attemptSignIn(email, password);
+    return attempt.passwordMatches ? attempt.user : null;
   }
 
-  async setPassword(userId: string, password: string): Promise<void> {
-    await this.users.update(
-      { id: userId },
-      { passwordHash: await this.passwords.hash(password), updatedAt: new Date() },
-    );
+  /**
+   * Like `authenticate`, but also names the user whose password did not match (for the audit
+   * trail: a wrong password is recorded against its user, an unknown email against no one).
+   */
+  async attemptSignIn(email: string, password: string): Promise<SignInAttempt> {
+    const user = await this.findByEmail(email);
+    if (!user) {
+      return this.passwords.verifyNothing(password).then(() => ({ user, passwordMatches: false }));
+    }
+    return { user, passwordMatches: await this.passwords.verify(user.passwordHash, password) };
+  }
+
+  /** Hashes the password now, and returns the write to run in the caller's transaction. */
+  async passwordChange(
+    userId: string,
+    password: string,
+  ): Promise<(manager: EntityManager) => Promise<void>> {
+    const passwordHash = await this.passwords.hash(password);
+    return async (manager) => {
+      await manager.update(UserEntity, { id: userId }, { passwordHash, updatedAt: new Date() });
+    };
   }
 
   /**

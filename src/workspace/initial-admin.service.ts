@@ -5,6 +5,7 @@ import { VAULT_OPTIONS } from '../core/vault-options.module-definition';
 import { CredentialsServiceOptions } from '../core/vault-options';
 import { UsersService } from '../users/users.service';
 import { WorkspaceService } from './workspace.service';
+import { InjectVaultDataSource } from '../core/vault-data-source';
 
 /**
  * First start: when no user exists and an initial admin is configured, create that instance
@@ -16,7 +17,7 @@ export class InitialAdminService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(VAULT_OPTIONS) private readonly options: CredentialsServiceOptions,
-    private readonly dataSource: DataSource,
+    @InjectVaultDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly workspaces: WorkspaceService,
   ) {}

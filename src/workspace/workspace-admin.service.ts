@@ -20,6 +20,7 @@ import {
 import { AddMemberDto, MemberResponseDto, toMemberResponse } from './dto/member.dto';
 import { toWorkspaceResponse, WorkspaceResponseDto } from './dto/workspace-response.dto';
 import { Membership, WorkspaceService } from './workspace.service';
+import { WorkspaceInvalidations } from './workspace-invalidations';
 
 /**
  * The workspace and member endpoints' rules, for a signed-in caller: their role is read from
@@ -33,6 +34,7 @@ export class WorkspaceAdminService {
     private readonly users: UsersService,
     private readonly workspaces: WorkspaceService,
     private readonly apiKeys: ApiKeysService,
+    private readonly invalidations: WorkspaceInvalidations,
   ) {}
 
   async list(principal: Principal): Promise<WorkspaceResponseDto[]> {
@@ -60,6 +62,7 @@ export class WorkspaceAdminService {
   async remove(principal: Principal, workspaceId: string): Promise<void> {
     await this.authorize(principal, workspaceId, 'workspace:delete');
     await this.workspaces.remove(workspaceId);
+    await this.invalidations.workspaceDeleted(workspaceId);
     this.logger.log(`User ${principal.userId} deleted workspace ${workspaceId}`);
   }
 
@@ -76,7 +79,9 @@ export class WorkspaceAdminService {
     const actor = await this.authorize(principal, workspaceId, 'workspace:members');
     assertMayTouchOwners(actor, dto.role);
     const user = await this.findUser(dto);
-    return toMemberResponse(await this.workspaces.addMember(workspaceId, user, dto.role));
+    // The service tells the other replicas once the member is committed.
+    const member = await this.workspaces.addMember(workspaceId, user, dto.role);
+    return toMemberResponse(member);
   }
 
   async setRole(
@@ -89,6 +94,7 @@ export class WorkspaceAdminService {
     const current = await this.workspaces.memberRole(workspaceId, userId);
     assertMayTouchOwners(actor, role, current);
     await this.workspaces.setRole(workspaceId, userId, role);
+    await this.invalidations.memberChanged(workspaceId, userId, role);
     const member = (await this.workspaces.listMembers(workspaceId)).find(
       (m) => m.user.id === userId.toLowerCase(),
     );
@@ -102,6 +108,7 @@ export class WorkspaceAdminService {
     const actor = await this.authorize(principal, workspaceId, 'workspace:members');
     assertMayTouchOwners(actor, await this.workspaces.memberRole(workspaceId, userId));
     await this.workspaces.removeMember(workspaceId, userId);
+    await this.invalidations.memberChanged(workspaceId, userId, null);
     this.logger.log(`User ${userId} was removed from workspace ${workspaceId}`);
   }
 

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Role } from '../core/permissions';
 
-@Entity({ name: 'workspace_member' })
+@Entity({ name: 'vault_workspace_member' })
 @Index('IDX_workspace_member_user', ['userId'])
 export class WorkspaceMemberEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })

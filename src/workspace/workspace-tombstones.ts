@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { EntityManager, Repository } from 'typeorm';
 import { DeletedWorkspaces } from '../core/deleted-workspaces';
 import { WorkspaceTombstoneEntity } from './workspace-tombstone.entity';
@@ -8,7 +8,7 @@ import { WorkspaceTombstoneEntity } from './workspace-tombstone.entity';
 @Injectable()
 export class WorkspaceTombstones implements OnModuleInit {
   constructor(
-    @InjectRepository(WorkspaceTombstoneEntity)
+    @InjectVaultRepository(WorkspaceTombstoneEntity)
     private readonly tombstones: Repository<WorkspaceTombstoneEntity>,
     private readonly deleted: DeletedWorkspaces,
   ) {}

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-@Entity({ name: 'workspace' })
+@Entity({ name: 'vault_workspace' })
 export class WorkspaceEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

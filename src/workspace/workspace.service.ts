@@ -4,15 +4,20 @@ import {
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectVaultRepository } from '../core/vault-data-source';
 import { isUUID } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, In, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
 import { Permission, Role, ROLE_PERMISSIONS } from '../core/permissions';
 import { WorkspaceLifecycle } from '../core/workspace-lifecycle';
+import { AUDIT_ACTIONS } from '../core/audit-actions';
+import { AuditRecorder } from '../core/audit-recorder';
+import { assertAnotherOwner, findMember } from './member-rules';
+import { auditedIn, memberEvent, workspaceEvent } from './workspace-audit-events';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { WorkspaceInvalidations } from './workspace-invalidations';
 import { WorkspaceMemberEntity } from './workspace-member.entity';
 import { WorkspaceTombstones } from './workspace-tombstones';
 import { WorkspaceEntity } from './workspace.entity';
@@ -35,12 +40,15 @@ export interface Member {
 @Injectable()
 export class WorkspaceService {
   constructor(
-    @InjectRepository(WorkspaceEntity) private readonly workspaces: Repository<WorkspaceEntity>,
-    @InjectRepository(WorkspaceMemberEntity)
+    @InjectVaultRepository(WorkspaceEntity)
+    private readonly workspaces: Repository<WorkspaceEntity>,
+    @InjectVaultRepository(WorkspaceMemberEntity)
     private readonly members: Repository<WorkspaceMemberEntity>,
     private readonly users: UsersService,
     private readonly lifecycle: WorkspaceLifecycle,
     private readonly tombstones: WorkspaceTombstones,
+    private readonly invalidations: WorkspaceInvalidations,
+    private readonly audit: AuditRecorder,
   ) {}
 
   /** A new workspace with `ownerId` as its owner; pass a manager to join a transaction. */
@@ -60,9 +68,9 @@ export class WorkspaceService {
         createdAt: now,
       });
     };
-    await (manager.queryRunner?.isTransactionActive
-      ? insert(manager)
-      : manager.transaction(insert));
+    await auditedIn(this.audit, manager, insert, () =>
+      workspaceEvent(AUDIT_ACTIONS.workspaceCreated, workspace),
+    );
     return workspace;
   }
 
@@ -128,12 +136,19 @@ export class WorkspaceService {
    * being used again, and every cache forgets it.
    */
   async remove(workspaceId: string): Promise<void> {
-    await this.workspaces.manager.transaction(async (em) => {
-      await this.lifecycle.removeRows(workspaceId, em);
-      await em.delete(WorkspaceMemberEntity, { workspaceId });
-      await em.delete(WorkspaceEntity, { id: workspaceId });
-      await this.tombstones.bury(workspaceId, em);
-    });
+    const workspace = await this.workspaces.findOneBy({ id: workspaceId });
+    if (!workspace) {
+      throw workspaceNotFound(workspaceId);
+    }
+    await this.audit.transaction(
+      async (em) => {
+        await this.lifecycle.removeRows(workspaceId, em);
+        await em.delete(WorkspaceMemberEntity, { workspaceId });
+        await em.delete(WorkspaceEntity, { id: workspaceId });
+        await this.tombstones.bury(workspaceId, em);
+      },
+      () => workspaceEvent(AUDIT_ACTIONS.workspaceDeleted, workspace),
+    );
     this.tombstones.buried(workspaceId);
     this.lifecycle.removed(workspaceId);
   }
@@ -154,11 +169,42 @@ export class WorkspaceService {
     });
   }
 
+  /**
+   * Adds `user` to the workspace (409 when already a member) and tells every replica, once the
+   * row is committed: a member removed earlier is remembered as removed for an access-token
+   * lifetime, and would have their new tokens refused until then.
+   *
+   * With `manager` the insert joins the caller's transaction, so the caller announces the member
+   * with `announceMember` after its commit (an event before it could be undone by a rollback).
+   */
   async addMember(
     workspaceId: string,
     user: UserEntity,
     role: Role,
-    manager: EntityManager = this.members.manager,
+    manager?: EntityManager,
+  ): Promise<Member> {
+    const member = await this.insertMember(
+      workspaceId,
+      user,
+      role,
+      manager ?? this.members.manager,
+    );
+    if (manager === undefined) {
+      await this.announceMember(workspaceId, user.id, role);
+    }
+    return member;
+  }
+
+  /** Tells every replica the member's role now (`null`: removed); call it after the commit. */
+  announceMember(workspaceId: string, userId: string, role: Role | null): Promise<void> {
+    return this.invalidations.memberChanged(workspaceId, userId, role);
+  }
+
+  private async insertMember(
+    workspaceId: string,
+    user: UserEntity,
+    role: Role,
+    manager: EntityManager,
   ): Promise<Member> {
     const createdAt = new Date();
     const conflict = () =>
@@ -167,13 +213,12 @@ export class WorkspaceService {
     if (await manager.existsBy(WorkspaceMemberEntity, { workspaceId, userId: user.id })) {
       throw conflict();
     }
+    const insert = (em: EntityManager) =>
+      em.insert(WorkspaceMemberEntity, { workspaceId, userId: user.id, role, createdAt });
     try {
-      await manager.insert(WorkspaceMemberEntity, {
-        workspaceId,
-        userId: user.id,
-        role,
-        createdAt,
-      });
+      await auditedIn(this.audit, manager, insert, () =>
+        memberEvent(AUDIT_ACTIONS.memberAdded, workspaceId, user.id, { role }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw conflict();
@@ -185,14 +230,21 @@ export class WorkspaceService {
 
   /** Changes a member's role; the last owner cannot be demoted (409). */
   async setRole(workspaceId: string, userId: string, role: Role): Promise<Role> {
-    return this.members.manager.transaction(async (em) => {
-      const member = await this.findMember(em, workspaceId, userId);
-      if (member.role === 'owner' && role !== 'owner') {
-        await assertAnotherOwner(em, workspaceId, 'demoted');
-      }
-      await em.update(WorkspaceMemberEntity, { workspaceId, userId }, { role });
-      return member.role;
-    });
+    return this.audit.transaction(
+      async (em) => {
+        const member = await findMember(em, workspaceId, userId);
+        if (member.role === 'owner' && role !== 'owner') {
+          await assertAnotherOwner(em, workspaceId, 'demoted');
+        }
+        await em.update(WorkspaceMemberEntity, { workspaceId, userId: member.userId }, { role });
+        return member.role;
+      },
+      (from) =>
+        memberEvent(AUDIT_ACTIONS.memberRoleChanged, workspaceId, userId.toLowerCase(), {
+          from,
+          to: role,
+        }),
+    );
   }
 
   /**
@@ -200,47 +252,25 @@ export class WorkspaceService {
    * expiry. The last owner cannot be removed (409).
    */
   async removeMember(workspaceId: string, userId: string): Promise<void> {
-    await this.members.manager.transaction(async (em) => {
-      const member = await this.findMember(em, workspaceId, userId);
-      if (member.role === 'owner') {
-        await assertAnotherOwner(em, workspaceId, 'removed');
-      }
-      await em.delete(WorkspaceMemberEntity, { workspaceId, userId });
-      await this.lifecycle.memberRemoved(workspaceId, userId, em);
-    });
+    await this.audit.transaction(
+      async (em) => {
+        const member = await findMember(em, workspaceId, userId);
+        if (member.role === 'owner') {
+          await assertAnotherOwner(em, workspaceId, 'removed');
+        }
+        await em.delete(WorkspaceMemberEntity, { workspaceId, userId: member.userId });
+        await this.lifecycle.memberRemoved(workspaceId, member.userId, em);
+        return member;
+      },
+      (member) =>
+        memberEvent(AUDIT_ACTIONS.memberRemoved, workspaceId, member.userId, {
+          role: member.role,
+        }),
+    );
   }
 
   async memberRole(workspaceId: string, userId: string): Promise<Role> {
-    return (await this.findMember(this.members.manager, workspaceId, userId)).role;
-  }
-
-  private async findMember(
-    em: EntityManager,
-    workspaceId: string,
-    userId: string,
-  ): Promise<WorkspaceMemberEntity> {
-    const member = isUUID(userId)
-      ? await em.findOneBy(WorkspaceMemberEntity, { workspaceId, userId: userId.toLowerCase() })
-      : null;
-    if (!member) {
-      throw new NotFoundException(
-        isUUID(userId) ? `User ${userId} is not a member of this workspace` : 'Member not found',
-      );
-    }
-    return member;
-  }
-}
-
-async function assertAnotherOwner(
-  em: EntityManager,
-  workspaceId: string,
-  action: 'removed' | 'demoted',
-): Promise<void> {
-  const owners = await em.countBy(WorkspaceMemberEntity, { workspaceId, role: 'owner' });
-  if (owners <= 1) {
-    throw new ConflictException(
-      `The last owner of a workspace cannot be ${action}: make another member owner first`,
-    );
+    return (await findMember(this.members.manager, workspaceId, userId)).role;
   }
 }
 

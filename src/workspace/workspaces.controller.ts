@@ -26,6 +26,7 @@ import { WorkspaceResponseDto } from './dto/workspace-response.dto';
 import { WorkspaceAdminService } from './workspace-admin.service';
 import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
 import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
+import { AuditContextInterceptor } from '../common/audit-context.interceptor';
 
 const NO_WORKSPACE = {
   description: 'No such workspace among yours',
@@ -50,7 +51,7 @@ const SIGNED_IN_USER = "This endpoint needs a signed-in user's access token (POS
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
-@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor, RetryAfterInterceptor)
 @Controller('workspaces')
 export class WorkspacesController {
   constructor(private readonly admin: WorkspaceAdminService) {}

@@ -14,6 +14,7 @@ import {
   messageOf,
 } from './identity';
 import { createTestApp, TestApp } from './test-app';
+import { querySql } from './portable-sql';
 
 interface CreatedKey {
   id: string;
@@ -103,9 +104,10 @@ describe('API keys', () => {
     ]);
     expect(row).toMatchObject({ id: created.id, prefix: created.prefix, lastUsedAt: null });
 
-    const stored = await t.app
-      .get(DataSource)
-      .query<{ keyHash: string }[]>('SELECT keyHash FROM api_key');
+    const stored = await querySql<{ keyHash: string }[]>(
+      t.app.get(DataSource),
+      'SELECT keyHash FROM vault_api_key',
+    );
     expect(stored[0].keyHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -197,7 +199,7 @@ describe('API keys', () => {
     expect(unknown.status).toBe(401);
   });
 
-  it('is refused within 5 seconds on another replica after revocation', async () => {
+  it('is refused within 1 second on another replica after revocation', async () => {
     const { workspaceId, token } = await adminOf();
     const key = await createKey(workspaceId, token);
     // A second server on the same database: another replica.
@@ -219,7 +221,7 @@ describe('API keys', () => {
       const elapsed = Date.now() - started;
       console.log(`Revoked key refused by the other replica after ${elapsed} ms`);
       expect(status).toBe(401);
-      expect(elapsed).toBeLessThan(5000);
+      expect(elapsed).toBeLessThan(1000);
       ledger.expectAbsentFrom(replica.logs.lines.join('\n'), "the replica's logs");
     } finally {
       await replica.close();
@@ -259,8 +261,12 @@ describe('API keys', () => {
     }
     expect(
       Number(
-        (await t.app.get(DataSource).query<{ n: number }[]>('SELECT COUNT(*) AS n FROM api_key'))[0]
-          .n,
+        (
+          await querySql<{ n: number }[]>(
+            t.app.get(DataSource),
+            'SELECT COUNT(*) AS n FROM vault_api_key',
+          )
+        )[0].n,
       ),
     ).toBe(0);
   });

@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config/config';
 import { createDataSource } from '../../src/database/data-source-options';
 import { emailValue, expectNoSecretInLogs, passwordValue } from './identity';
 import { createTestApp, removeDir, TestApp } from './test-app';
+import { querySql } from './portable-sql';
+import { storeEnv } from './test-store';
 
 interface UserRow {
   id: string;
@@ -20,7 +22,7 @@ interface UserRow {
 }
 
 async function usersOf(testApp: TestApp): Promise<UserRow[]> {
-  return testApp.app.get(DataSource).query('SELECT * FROM vault_user');
+  return querySql(testApp.app.get(DataSource), 'SELECT * FROM vault_user');
 }
 
 describe('First start: ADMIN_EMAIL + ADMIN_PASSWORD', () => {
@@ -39,11 +41,10 @@ describe('First start: ADMIN_EMAIL + ADMIN_PASSWORD', () => {
       expect(Boolean(users[0].isInstanceAdmin)).toBe(true);
       expect(users[0].passwordHash).toMatch(/^\$scrypt\$ln=15,r=8,p=3\$/);
       expect(users[0].passwordHash).not.toContain(password);
-      const memberships: { role: string; name: string }[] = await first.app
-        .get(DataSource)
-        .query(
-          'SELECT m.role, w.name FROM workspace_member m JOIN workspace w ON w.id = m.workspaceId',
-        );
+      const memberships: { role: string; name: string }[] = await querySql(
+        first.app.get(DataSource),
+        'SELECT m.role, w.name FROM vault_workspace_member m JOIN vault_workspace w ON w.id = m.workspaceId',
+      );
       expect(memberships).toEqual([{ role: 'owner', name: 'Default' }]);
       expect(first.logs.lines.some((l) => l.includes(users[0].id))).toBe(true);
       expectNoSecretInLogs(first, [password]);
@@ -105,7 +106,7 @@ describe('npm run cli -- user:create', () => {
 
   /** Runs the CLI in-process with `input` on stdin; resolves to what it printed. */
   async function runCli(args: string[], input: string): Promise<{ out: string; error?: Error }> {
-    const config = loadConfig({ DATA_DIR: dataDir });
+    const config = loadConfig({ DATA_DIR: dataDir, ...(await storeEnv(dataDir)) });
     // Opened before stdout is captured, which also lets the test reporter flush its lines first.
     const dataSource = await createDataSource(config).initialize();
     process.argv = ['node', 'cli', ...args];

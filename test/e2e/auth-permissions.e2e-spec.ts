@@ -10,6 +10,7 @@ import { createCredentialBody } from './factories';
 import { bearer, bodyOf, createUser, createWorkspace, login, messageOf } from './identity';
 import { SecretLedger } from './leak-scan';
 import { createTestApp, removeDir, TestApp } from './test-app';
+import { childStoreEnv } from './test-store';
 
 type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
 
@@ -168,7 +169,7 @@ describe('npm run token -- --permissions', () => {
 
   const mint = (...args: string[]) =>
     spawnSync(process.execPath, [script, '--workspace', 'ws-1', ...args], {
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir },
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...childStoreEnv(dataDir) },
       encoding: 'utf8',
     });
 

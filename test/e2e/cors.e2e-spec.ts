@@ -71,6 +71,7 @@ describe('CORS (CORS_ORIGINS set)', () => {
       'ratelimit-remaining',
       'ratelimit-reset',
       'x-request-id',
+      'idempotent-replayed',
     ]) {
       expect({ name, exposed: exposed.includes(name) }).toEqual({ name, exposed: true });
     }

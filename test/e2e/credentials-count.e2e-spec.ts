@@ -10,6 +10,7 @@ import { BundledCredential, openBundle, sealBundle } from '../../src/portability
 import { createCredentialBody, secretValue } from './factories';
 import { bearer, createWorkspace, identitySuite, login } from './identity';
 import { randomWorkspaceId, TestApp } from './test-app';
+import { querySql } from './portable-sql';
 
 const PASSPHRASE = 'a long bundle passphrase 4417';
 
@@ -59,9 +60,11 @@ describe('X-Total-Count from the per-workspace counter', () => {
   }
 
   const counterRow = (workspaceId: string) =>
-    t.app
-      .get(DataSource)
-      .query('SELECT total FROM credential_count WHERE workspaceId = ?', [workspaceId]);
+    querySql(
+      t.app.get(DataSource),
+      'SELECT total FROM vault_credential_count WHERE workspaceId = ?',
+      [workspaceId],
+    );
 
   it('counts creates and deletes per workspace; refused writes change nothing', async () => {
     const [a, b] = [randomWorkspaceId(), randomWorkspaceId()];
@@ -164,11 +167,11 @@ describe('X-Total-Count from the per-workspace counter', () => {
       .set(bearer(session.accessToken));
     expect(deleted.status).toBe(204);
     expect(await counterRow(workspaceId)).toEqual([]);
-    const [left] = await t.app
-      .get(DataSource)
-      .query<{ n: number }[]>('SELECT COUNT(*) AS n FROM credential WHERE workspaceId = ?', [
-        workspaceId,
-      ]);
+    const [left] = await querySql<{ n: number }[]>(
+      t.app.get(DataSource),
+      'SELECT COUNT(*) AS n FROM vault_credential WHERE workspaceId = ?',
+      [workspaceId],
+    );
     expect(Number(left.n)).toBe(0);
     await expectTotal(other.workspaceId, 1);
 

@@ -33,12 +33,12 @@ export async function vaultCounts(
   const file = join(dataDir, 'credentials.sqlite');
   const [{ n: credentials }] = await sql<{ n: number }>(
     file,
-    'SELECT COUNT(*) AS n FROM credential',
+    'SELECT COUNT(*) AS n FROM vault_credential',
   );
   const [{ n: dataKeys }] = await sql<{ n: number }>(
     file,
     // The key canary has a data key of its own, under the empty workspace id.
-    "SELECT COUNT(*) AS n FROM workspace_data_key WHERE workspaceId <> ''",
+    "SELECT COUNT(*) AS n FROM vault_workspace_data_key WHERE workspaceId <> ''",
   );
   return { credentials, dataKeys };
 }

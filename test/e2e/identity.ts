@@ -57,11 +57,11 @@ export async function createWorkspace(
 export async function clearIdentity(testApp: TestApp): Promise<void> {
   const dataSource = testApp.app.get(DataSource);
   for (const table of [
-    'credential',
-    'api_key',
-    'refresh_token',
-    'workspace_member',
-    'workspace',
+    'vault_credential',
+    'vault_api_key',
+    'vault_refresh_token',
+    'vault_workspace_member',
+    'vault_workspace',
     'vault_user',
   ]) {
     await dataSource.query(`DELETE FROM ${table}`);
@@ -123,6 +123,23 @@ export async function login(
     throw new Error(`login answered ${response.status}: ${JSON.stringify(response.body)}`);
   }
   return response.body as LoginBody;
+}
+
+/**
+ * The owner of a new workspace, signed in: its password and both tokens are added to the leak
+ * ledger, so a test can check no log line holds them.
+ */
+export async function signedInOwner(
+  testApp: TestApp,
+  workspaceName: string,
+  ledger: { add(secret: string): string },
+): Promise<{ workspaceId: string; session: LoginBody }> {
+  const { workspaceId, owner } = await createWorkspace(testApp, workspaceName);
+  ledger.add(owner.password);
+  const session = await login(testApp, owner, workspaceId);
+  ledger.add(session.accessToken);
+  ledger.add(session.refreshToken);
+  return { workspaceId, session };
 }
 
 export function bearer(token: string): { Authorization: string } {

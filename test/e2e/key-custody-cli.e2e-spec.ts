@@ -101,7 +101,7 @@ describe('keys:* commands while a server runs (key files)', () => {
     );
     const [wsC] = await sql<{ masterKeyId: string }>(
       join(dir, 'credentials.sqlite'),
-      "SELECT masterKeyId FROM workspace_data_key WHERE workspaceId = 'ws-c'",
+      "SELECT masterKeyId FROM vault_workspace_data_key WHERE workspaceId = 'ws-c'",
     );
     expect(wsC.masterKeyId).toBe('second');
   });
@@ -134,7 +134,7 @@ describe('keys:* commands while a server runs (key files)', () => {
     expect(result.stderr).toMatch(/ETA/);
     const rows = await sql<{ workspaceId: string; encryptedData: string }>(
       join(dir, 'credentials.sqlite'),
-      'SELECT workspaceId, encryptedData FROM credential',
+      'SELECT workspaceId, encryptedData FROM vault_credential',
     );
     for (const row of rows) {
       expect(row.encryptedData.slice(0, 5)).toBe(row.workspaceId === 'ws-a' ? 'v2.2.' : 'v2.1.');
@@ -173,10 +173,10 @@ describe('keys:* commands while a server runs (key files)', () => {
     const db = join(dir, 'credentials.sqlite');
     const [victim] = await sql<{ encryptedData: string }>(
       db,
-      'SELECT encryptedData FROM credential WHERE id = ?',
+      'SELECT encryptedData FROM vault_credential WHERE id = ?',
       [ids['ws-b'][0]],
     );
-    await sql(db, 'UPDATE credential SET encryptedData = ? WHERE id = ?', [
+    await sql(db, 'UPDATE vault_credential SET encryptedData = ? WHERE id = ?', [
       victim.encryptedData.replace(/\.(.)/, (_m, c: string) => `.${c === 'A' ? 'B' : 'A'}`),
       ids['ws-b'][0],
     ]);
@@ -186,7 +186,7 @@ describe('keys:* commands while a server runs (key files)', () => {
       expect(result.stdout).toContain(`FAILED ${ids['ws-b'][0]} (ws-b)`);
       expect(result.stdout).toContain('keys:verify: FAILURES');
     } finally {
-      await sql(db, 'UPDATE credential SET encryptedData = ? WHERE id = ?', [
+      await sql(db, 'UPDATE vault_credential SET encryptedData = ? WHERE id = ?', [
         victim.encryptedData,
         ids['ws-b'][0],
       ]);
@@ -209,7 +209,7 @@ describe('keys:* with ENCRYPTION_KEYS and first-release data', () => {
       const id = randomUUID();
       await sql(
         db,
-        "INSERT INTO credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate, version) VALUES (?, 'old', 'keyCustodyTest', ?, 'ws-old', '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000', 1)",
+        "INSERT INTO vault_credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate, version) VALUES (?, 'old', 'keyCustodyTest', ?, 'ws-old', '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000', 1)",
         [
           id,
           await v1.encrypt('{"openAIApiKey":"sk-old"}', {
@@ -235,7 +235,7 @@ describe('keys:* with ENCRYPTION_KEYS and first-release data', () => {
       ok(await runCli(['keys:rotate-data', '--all'], ring1));
       const [row] = await sql<{ encryptedData: string }>(
         db,
-        'SELECT encryptedData FROM credential',
+        'SELECT encryptedData FROM vault_credential',
       );
       expect(row.encryptedData).toMatch(/^v2\.1\./);
       const retiredLegacy = ok(await runCli(['keys:retire', legacyKid], ring1));

@@ -3,8 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { sign } from 'jsonwebtoken';
+import { Client } from 'pg';
+import { processLogs } from './log-capture';
+import { portableSql } from './portable-sql';
+import { childStoreEnv, databaseFor, dropDatabaseFor, onPostgres, storeEnv } from './test-store';
 
 /**
  * Key custody is about processes: servers and the operator CLI sharing one database and
@@ -14,8 +18,7 @@ import { sign } from 'jsonwebtoken';
 /** The repository: tests run compiled, from dist-test/test/e2e. */
 export const ROOT = resolve(__dirname, '../../..');
 /** The server and CLI compiled in the same `nest build` as this test (dist-test/src). */
-const COMPILED_SRC = resolve(__dirname, '../../src');
-const DIST_MAIN = join(COMPILED_SRC, 'main.js');
+export const COMPILED_SRC = resolve(__dirname, '../../src');
 const DIST_CLI = join(COMPILED_SRC, 'cli/cli.js');
 
 export const JWT_SECRET = 'key-custody-e2e-jwt-secret-0123456789abcdef';
@@ -24,8 +27,10 @@ export function newDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'vault-keys-e2e-'));
 }
 
+/** Removes a data directory, and on PostgreSQL its database (dropped in the background). */
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+  void dropDatabaseFor(dir).catch(() => undefined);
 }
 
 export function randomKey(): string {
@@ -47,6 +52,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     JWT_SECRET,
     NODE_ENV: 'test',
     CREDENTIAL_TYPES: 'permissive',
+    ...childStoreEnv(env.DATA_DIR),
     ...env,
   };
 }
@@ -77,8 +83,13 @@ export function finished(child: ChildProcess): Promise<CliResult> {
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A command's logs are its stderr (stdout is its result, e.g. a minted token).
+  processLogs.addOutput('cli', () => stderr);
   return new Promise((done) =>
-    child.on('close', (code, signal) => done({ code, signal, stdout, stderr })),
+    child.on('close', (code, signal) => {
+      processLogs.saveOutput(`cli-${child.pid}`, stderr);
+      done({ code, signal, stdout, stderr });
+    }),
   );
 }
 
@@ -90,11 +101,14 @@ export function ok(result: CliResult): CliResult {
   return result;
 }
 
-export function runCli(
+export async function runCli(
   args: string[],
   env: Record<string, string>,
   input?: string,
 ): Promise<CliResult> {
+  if (env.DATA_DIR !== undefined) {
+    await storeEnv(env.DATA_DIR);
+  }
   return finished(spawnCli(args, env, input));
 }
 
@@ -112,10 +126,19 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Starts `dist/main.js` and waits until it answers; rejects with its output if it exits. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+/**
+ * Starts `dist/main.js` (or another entry of the same build, such as `start.js`) and waits until
+ * it answers; rejects with its output if it exits.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  entry = 'main.js',
+): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [DIST_MAIN], {
+  if (env.DATA_DIR !== undefined) {
+    await storeEnv(env.DATA_DIR);
+  }
+  const child = spawn(process.execPath, [join(COMPILED_SRC, entry)], {
     cwd: ROOT,
     env: childEnv({ ...env, PORT: String(port), HOST: '127.0.0.1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,6 +148,8 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  processLogs.addOutput(`server-${port}`, () => output);
+  void ended.then(() => processLogs.saveOutput(`server-${port}`, output));
   let exited: CliResult | undefined;
   void ended.then((result) => (exited = result));
   const deadline = Date.now() + 30_000;
@@ -185,12 +210,18 @@ export async function api(
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Runs SQL on a database file directly, as an attacker with a copy or a test's setup would. */
+/**
+ * Runs SQL on a database file directly, as an attacker with a copy or a test's setup would. On
+ * PostgreSQL, a data directory's `credentials.sqlite` stands for that directory's database.
+ */
 export async function sql<T = Record<string, unknown>>(
   file: string,
   query: string,
   params: unknown[] = [],
 ): Promise<T[]> {
+  if (onPostgres && basename(file) === 'credentials.sqlite') {
+    return postgresSql<T>(file, query, params);
+  }
   const sqlite3 = (await import('sqlite3')).default;
   const db = new sqlite3.Database(file);
   try {
@@ -230,4 +261,14 @@ export function pkcs11TestEnv():
     pin: TEST_PKCS11_PIN,
     extraEnv: SOFTHSM2_CONF ? { SOFTHSM2_CONF } : {},
   };
+}
+
+async function postgresSql<T>(file: string, query: string, params: unknown[]): Promise<T[]> {
+  const client = new Client({ connectionString: (await databaseFor(dirname(file))).url });
+  await client.connect();
+  try {
+    return (await client.query(portableSql('postgres', query), params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }

@@ -135,7 +135,7 @@ describe('PKCS#11 master keys (SoftHSM2)', () => {
         expect(created.status).toBe(201);
         const [dataKey] = await sql<{ masterKeyId: string }>(
           join(dir, 'credentials.sqlite'),
-          "SELECT masterKeyId FROM workspace_data_key WHERE workspaceId = 'ws-a'",
+          "SELECT masterKeyId FROM vault_workspace_data_key WHERE workspaceId = 'ws-a'",
         );
         expect(dataKey.masterKeyId).toBe(first);
 
@@ -163,7 +163,7 @@ describe('PKCS#11 master keys (SoftHSM2)', () => {
       ok(await runCli(['keys:rotate-master', '--kid', label('hsm-third')], env));
       const keyIds = await sql<{ masterKeyId: string }>(
         join(dir, 'credentials.sqlite'),
-        'SELECT DISTINCT masterKeyId FROM workspace_data_key',
+        'SELECT DISTINCT masterKeyId FROM vault_workspace_data_key',
       );
       expect(keyIds).toHaveLength(1);
       const provider2 = Pkcs11MasterKeyProvider.open(config);

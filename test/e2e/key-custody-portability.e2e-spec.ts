@@ -15,6 +15,7 @@ import {
   startRefused,
   startServer,
 } from './key-custody-harness';
+import { onPostgres, sqliteOnly } from './test-store';
 
 const PASSPHRASE = 'a long export passphrase 7731';
 
@@ -51,7 +52,7 @@ describe('export / import between instances with different keys, and backup', ()
     }
     sourceRows = await sql<Row>(
       join(source, 'credentials.sqlite'),
-      'SELECT * FROM credential ORDER BY id',
+      'SELECT * FROM vault_credential ORDER BY id',
     );
   });
   after(async () => {
@@ -86,7 +87,9 @@ describe('export / import between instances with different keys, and backup', ()
     const altered = await runCli(['import', '--in', tampered], targetEnv, `${PASSPHRASE}\n`);
     expect(altered.code).not.toBe(0);
     expect(altered.stderr).toContain('the bundle was altered');
-    expect(await sql(join(target, 'credentials.sqlite'), 'SELECT id FROM credential')).toEqual([]);
+    expect(
+      await sql(join(target, 'credentials.sqlite'), 'SELECT id FROM vault_credential'),
+    ).toEqual([]);
   });
 
   it('imports under the other instance’s keys, keeping ids, names and dates', async () => {
@@ -94,7 +97,7 @@ describe('export / import between instances with different keys, and backup', ()
     expect(result.stdout).toContain('Imported: 4 created, 0 overwritten, 0 skipped');
     const imported = await sql<Row>(
       join(target, 'credentials.sqlite'),
-      'SELECT * FROM credential ORDER BY id',
+      'SELECT * FROM vault_credential ORDER BY id',
     );
     expect(
       imported.map(({ id, name, workspaceId, createdDate, updatedDate }) => ({
@@ -115,7 +118,7 @@ describe('export / import between instances with different keys, and backup', ()
     );
     const [dataKey] = await sql<{ masterKeyId: string }>(
       join(target, 'credentials.sqlite'),
-      "SELECT masterKeyId FROM workspace_data_key WHERE workspaceId = 'ws-a'",
+      "SELECT masterKeyId FROM vault_workspace_data_key WHERE workspaceId = 'ws-a'",
     );
     expect(dataKey.masterKeyId).toBe('other');
     const verify = ok(await runCli(['keys:verify', '--json'], targetEnv));
@@ -141,14 +144,17 @@ describe('export / import between instances with different keys, and backup', ()
   it('handles conflicts: fail (default) imports nothing, skip and overwrite say what they did', async () => {
     const before = await sql<Row>(
       join(target, 'credentials.sqlite'),
-      'SELECT * FROM credential ORDER BY id',
+      'SELECT * FROM vault_credential ORDER BY id',
     );
     const failed = await runCli(['import', '--in', bundle], targetEnv, `${PASSPHRASE}\n`);
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toContain('4 credential id(s) already exist here');
     expect(failed.stderr).toContain('Nothing was imported');
     expect(
-      await sql<Row>(join(target, 'credentials.sqlite'), 'SELECT * FROM credential ORDER BY id'),
+      await sql<Row>(
+        join(target, 'credentials.sqlite'),
+        'SELECT * FROM vault_credential ORDER BY id',
+      ),
     ).toEqual(before);
 
     const skipped = ok(
@@ -178,39 +184,57 @@ describe('export / import between instances with different keys, and backup', ()
     expect(one.stdout).toContain('0 created, 0 overwritten, 4 skipped');
   });
 
-  it('backup --out copies the live database; restored with its keys it serves, without them it refuses', async () => {
-    const copy = join(source, 'backup.sqlite');
-    const result = ok(await runCli(['backup', '--out', copy], sourceEnv));
-    expect(result.stdout).toContain('It holds no key: back up the master keys');
-    expect(statSync(copy).mode & 0o777).toBe(0o600);
-    const bytes = readFileSync(copy);
-    for (const secret of secrets) {
-      expect(bytes.includes(Buffer.from(secret))).toBe(false);
-    }
-    expect((await runCli(['backup', '--out', copy], sourceEnv)).stderr).toContain('already exists');
+  it(
+    'backup refuses on PostgreSQL, pointing to pg_dump and the keys',
+    { skip: onPostgres ? false : 'PostgreSQL only: on SQLite, backup works (next test)' },
+    async () => {
+      const result = await runCli(['backup', '--out', join(source, 'backup.sqlite')], sourceEnv);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('does not apply to PostgreSQL: use pg_dump');
+      expect(result.stderr).toContain('back up the master keys');
+      expect(existsSync(join(source, 'backup.sqlite'))).toBe(false);
+    },
+  );
 
-    const restored = newDataDir();
-    dirs.push(restored);
-    copyFileSync(copy, join(restored, 'credentials.sqlite'));
-    const refused = await startRefused({ DATA_DIR: restored });
-    expect(refused.stdout + refused.stderr).toContain('is missing');
-    expect(existsSync(join(restored, 'encryption.key'))).toBe(false);
-
-    copyFileSync(join(source, 'encryption.key'), join(restored, 'encryption.key'));
-    const restoredServer = await startServer({ DATA_DIR: restored });
-    try {
-      const merged = await api(
-        restoredServer,
-        'PUT',
-        `/credentials/${sourceRows[1].id}`,
-        sourceRows[1].workspaceId,
-        {
-          plainDataObj: { extra: 'y' },
-        },
+  it(
+    'backup --out copies the live database; restored with its keys it serves, without them it refuses',
+    { skip: sqliteOnly('VACUUM INTO copies a SQLite file') },
+    async () => {
+      const copy = join(source, 'backup.sqlite');
+      const result = ok(await runCli(['backup', '--out', copy], sourceEnv));
+      expect(result.stdout).toContain('It holds no key: back up the master keys');
+      expect(statSync(copy).mode & 0o777).toBe(0o600);
+      const bytes = readFileSync(copy);
+      for (const secret of secrets) {
+        expect(bytes.includes(Buffer.from(secret))).toBe(false);
+      }
+      expect((await runCli(['backup', '--out', copy], sourceEnv)).stderr).toContain(
+        'already exists',
       );
-      expect(merged.status).toBe(200);
-    } finally {
-      await restoredServer.stop();
-    }
-  });
+
+      const restored = newDataDir();
+      dirs.push(restored);
+      copyFileSync(copy, join(restored, 'credentials.sqlite'));
+      const refused = await startRefused({ DATA_DIR: restored });
+      expect(refused.stdout + refused.stderr).toContain('is missing');
+      expect(existsSync(join(restored, 'encryption.key'))).toBe(false);
+
+      copyFileSync(join(source, 'encryption.key'), join(restored, 'encryption.key'));
+      const restoredServer = await startServer({ DATA_DIR: restored });
+      try {
+        const merged = await api(
+          restoredServer,
+          'PUT',
+          `/credentials/${sourceRows[1].id}`,
+          sourceRows[1].workspaceId,
+          {
+            plainDataObj: { extra: 'y' },
+          },
+        );
+        expect(merged.status).toBe(200);
+      } finally {
+        await restoredServer.stop();
+      }
+    },
+  );
 });

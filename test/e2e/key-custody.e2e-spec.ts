@@ -57,7 +57,10 @@ describe('Key hierarchy (server processes)', () => {
     const keyFile = join(dir, 'encryption.key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const kid = keyFingerprint(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64'));
-    const dataKeys = await sql(join(dir, 'credentials.sqlite'), 'SELECT * FROM workspace_data_key');
+    const dataKeys = await sql(
+      join(dir, 'credentials.sqlite'),
+      'SELECT * FROM vault_workspace_data_key',
+    );
     expect(dataKeys).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ workspaceId: 'ws-a', version: 1, masterKeyId: kid }),
@@ -75,7 +78,10 @@ describe('Key hierarchy (server processes)', () => {
     const db = join(dir, 'credentials.sqlite');
     const v1 = new AesGcmEncryptionProvider(Buffer.from(legacyKey, 'base64'));
     const id = randomUUID();
-    await sql(db, 'DELETE FROM workspace_data_key');
+    await sql(db, 'DELETE FROM vault_workspace_data_key');
+    // The first release had no audit trail (its MAC key sat under a data key just deleted).
+    await sql(db, 'DELETE FROM vault_audit_event');
+    await sql(db, 'DELETE FROM vault_audit_chain');
     await sql(db, "UPDATE vault_meta SET value = ? WHERE key = 'encryption-canary'", [
       await v1.encrypt('credential-vault key canary', {
         workspaceId: '',
@@ -85,7 +91,7 @@ describe('Key hierarchy (server processes)', () => {
     await sql(db, "DELETE FROM vault_meta WHERE key = 'master-key-active'");
     await sql(
       db,
-      'INSERT INTO credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)',
+      'INSERT INTO vault_credential (id, name, credentialName, encryptedData, workspaceId, createdDate, updatedDate, version) VALUES (?, ?, ?, ?, ?, ?, ?, 1)',
       [
         id,
         'old',

@@ -1,5 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { after } from 'node:test';
 import type { Response } from 'supertest';
+import { processLogs } from './log-capture';
+
+/** Every secret any ledger of this test process was given. */
+const everySecret = new Set<string>();
 
 /** Every secret a spec sent, so that every response and file can be scanned for them. */
 export class SecretLedger {
@@ -10,6 +15,7 @@ export class SecretLedger {
       throw new Error('A secret to scan for must be at least 12 characters, or matches are noise');
     }
     this.secrets.add(secret);
+    everySecret.add(secret);
     return secret;
   }
 
@@ -49,3 +55,15 @@ export class SecretLedger {
     return this.secrets.size;
   }
 }
+
+/**
+ * After the last test of every file that uses a ledger: no secret any of them was given appears
+ * in any log line of this test process (its in-process apps, its spawned servers and commands).
+ */
+after(() => {
+  const all = new SecretLedger();
+  for (const secret of everySecret) {
+    all.add(secret);
+  }
+  all.expectAbsentFrom(processLogs.everything(), "this test file's logs");
+});

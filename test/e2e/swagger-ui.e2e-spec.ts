@@ -60,10 +60,13 @@ describe('Swagger UI in a real browser', { skip: SKIP }, () => {
   ): Promise<{ status: string; body: string }> {
     const operation = page.locator(`#${id}`);
     await operation.locator('.opblock-summary').first().click();
-    // "Try it out" stays on for an operation tried before; pressing it again would cancel.
-    const tryOut = operation.locator('button.try-out__btn', { hasText: 'Try it out' });
-    if ((await tryOut.count()) > 0) {
-      await tryOut.click();
+    // "Try it out" stays on for an operation tried before; pressing it again would cancel. Wait
+    // for the panel to render the toggle first: counting before that saw no button, so the
+    // operation stayed read-only.
+    const toggle = operation.locator('button.try-out__btn').first();
+    await toggle.waitFor({ timeout: 15_000 });
+    if ((await toggle.innerText()).trim() === 'Try it out') {
+      await toggle.click();
     }
     for (const [name, value] of Object.entries(input.params ?? {})) {
       await operation.locator(`tr[data-param-name="${name}"] input`).fill(value);

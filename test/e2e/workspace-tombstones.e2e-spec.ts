@@ -8,6 +8,7 @@ import { KeyVerification } from '../../src/keys/key-verification';
 import { createCredentialBody } from './factories';
 import { bearer, createWorkspace, login, messageOf } from './identity';
 import { createTestApp, randomWorkspaceId, removeDir, TestApp } from './test-app';
+import { querySql } from './portable-sql';
 
 /** A deleted workspace leaves a tombstone: nothing can be written for it again, by any token. */
 describe('Deleted workspaces stay deleted', () => {
@@ -43,9 +44,11 @@ describe('Deleted workspaces stay deleted', () => {
     expect(messageOf(refused)).toBe('The workspace of this token was deleted');
     const keys = t.app.get(KeyCustody).opened.hierarchy;
     expect(await keys.latestVersion(workspaceId)).toBeUndefined();
-    const rows: { n: number }[] = await t.app
-      .get(DataSource)
-      .query('SELECT COUNT(*) AS n FROM credential WHERE workspaceId = ?', [workspaceId]);
+    const rows: { n: number }[] = await querySql(
+      t.app.get(DataSource),
+      'SELECT COUNT(*) AS n FROM vault_credential WHERE workspaceId = ?',
+      [workspaceId],
+    );
     expect(Number(rows[0].n)).toBe(0);
   });
 
@@ -63,12 +66,11 @@ describe('Deleted workspaces stay deleted', () => {
   it('never makes a data key for a workspace another process deleted', async () => {
     const elsewhere = randomWorkspaceId();
     // As another process would leave it: a tombstone this process has not seen being written.
-    await t.app
-      .get(DataSource)
-      .query('INSERT INTO workspace_tombstone (workspaceId, deletedAt) VALUES (?, ?)', [
-        elsewhere,
-        new Date().toISOString(),
-      ]);
+    await querySql(
+      t.app.get(DataSource),
+      'INSERT INTO vault_workspace_tombstone (workspaceId, deletedAt) VALUES (?, ?)',
+      [elsewhere, new Date().toISOString()],
+    );
     const refused = await post(t.tokenFor({ workspaceId: elsewhere }));
     expect(refused.status).toBe(410);
     expect(await t.app.get(KeyCustody).opened.hierarchy.latestVersion(elsewhere)).toBeUndefined();

@@ -29,4 +29,11 @@ export class CredentialResponseDto {
   /** When the name or the secret last changed (ISO 8601, UTC). */
   @ApiProperty({ format: 'date-time', example: '2024-03-15T10:30:00.000Z' })
   updatedDate!: string;
+
+  /**
+   * When an application last read the secret in process (within a few seconds); absent when
+   * it never has. Reading the metadata over HTTP does not count.
+   */
+  @ApiProperty({ format: 'date-time', example: '2024-03-16T08:00:00.000Z' })
+  lastUsedAt?: string;
 }

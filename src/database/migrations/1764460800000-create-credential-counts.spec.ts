@@ -9,9 +9,12 @@ import { dataSourceOptions } from '../data-source-options';
 import { CREDENTIALS_MIGRATIONS } from '../schema';
 import { CreateCredentialCounts1764460800000 } from './1764460800000-create-credential-counts';
 
-const PREVIOUS_MIGRATIONS = CREDENTIALS_MIGRATIONS.filter(
-  (migration) => migration !== CreateCredentialCounts1764460800000,
+/** The history up to the counter (later ones, such as the `vault_` prefix, rename its tables). */
+const PREVIOUS_MIGRATIONS = CREDENTIALS_MIGRATIONS.slice(
+  0,
+  CREDENTIALS_MIGRATIONS.indexOf(CreateCredentialCounts1764460800000),
 );
+const UP_TO_COUNTER = [...PREVIOUS_MIGRATIONS, CreateCredentialCounts1764460800000];
 
 /**
  * A database from before the counter, with credentials in it: the migration must count them,
@@ -68,7 +71,7 @@ describe('CreateCredentialCounts1764460800000', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('counts the rows already there, then follows inserts, deletes and moves', async () => {
-    const db = await open(CREDENTIALS_MIGRATIONS);
+    const db = await open(UP_TO_COUNTER);
     const ran = await db.runMigrations({ transaction: 'all' });
     expect(ran.map((migration) => migration.name)).toEqual(['CreateCredentialCounts1764460800000']);
     await expectExact(db);
@@ -102,7 +105,7 @@ describe('CreateCredentialCounts1764460800000', () => {
   });
 
   it('down drops the triggers and the table; writes still work', async () => {
-    const db = await open(CREDENTIALS_MIGRATIONS);
+    const db = await open(UP_TO_COUNTER);
     await db.undoLastMigration({ transaction: 'all' });
     expect(
       await db.query(
@@ -120,12 +123,12 @@ describe('CreateCredentialCounts1764460800000', () => {
       return Promise.resolve();
     };
     const queryRunner = {
-      connection: { driver: { options: { type: 'postgres' } } },
+      connection: { driver: { options: { type: 'mysql' } } },
       createTable: record('createTable'),
       query: record('query'),
     } as unknown as QueryRunner;
     await expect(new CreateCredentialCounts1764460800000().up(queryRunner)).rejects.toThrow(
-      'The credential_count triggers exist for SQLite only (sqlite, better-sqlite3), not postgres',
+      'The credential_count triggers exist for SQLite and PostgreSQL only, not mysql',
     );
     expect(calls).toEqual([]);
   });

@@ -1,0 +1,138 @@
+'use strict';
+// node scripts/bundle-server.js [folder]: bundles the built standalone server (<folder>/main.js,
+// default dist/, and everything it imports, node_modules included) into one CommonJS file,
+// <folder>/main.bundle.js, which <folder>/start.js runs (`npm start`; `npm run build` bundles). Start-up on
+// Node 20 was mostly the module loader (resolving, reading and compiling ~2,000 files, half of
+// them ES modules that Node 20 cannot cache): one file removes the resolution and makes the code
+// cacheable (see src/start.ts). Input is tsc's output, so decorator metadata is already emitted.
+//
+// Every bundled file keeps its own location: `__dirname`, `__filename` and `import.meta` are
+// rewritten to the path the file has on disk, and `createRequire(import.meta.url)` requires are
+// bundled like any other, so a package reached that way is the same instance as the static
+// imports (class-validator's metadata storage, TypeORM's classes). Native addons and the
+// packages loaded only for an option (PostgreSQL, Redis, PKCS#11, other TypeORM drivers) stay
+// external: they load from node_modules when used, as before.
+const { build } = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
+const OUT = path.join(dist, 'main.bundle.js');
+
+const EXTERNAL = [
+  // Native addons, and the driver TypeORM loads for a DATABASE_URL.
+  'sqlite3',
+  'pg',
+  'pg-native',
+  'pg-query-stream',
+  'pkcs11js',
+  'ioredis',
+  'mysql2',
+  // Serves its files from its own folder.
+  'swagger-ui-dist',
+  // Optional peers of Nest, Fastify and TypeORM that this server never installs or loads.
+  '@nestjs/microservices',
+  '@nestjs/websockets',
+  '@nestjs/platform-express',
+  '@fastify/view',
+  '@fastify/multipart',
+  'class-transformer/storage',
+  '@google-cloud/spanner',
+  'mongodb',
+  '@sap/hana-client',
+  '@sap/hana-client/extension/Stream',
+  'mysql',
+  'oracledb',
+  'typeorm-aurora-data-api-driver',
+  'redis',
+  'better-sqlite3',
+  'sql.js',
+  'mssql',
+  'react-native-sqlite-storage',
+  'hdb-pool',
+  '@nestjs/mongoose',
+  '@nestjs/sequelize',
+  '@mikro-orm/core',
+  '@nestjs/axios',
+  '@grpc/grpc-js',
+  '@grpc/proto-loader',
+  'pino-pretty',
+];
+
+/** Gives each bundled file back its own location (see the header). */
+const ownLocation = {
+  name: 'own-location',
+  setup(builder) {
+    builder.onLoad({ filter: /\.c?js$/ }, async (args) => {
+      let contents = await fs.promises.readFile(args.path, 'utf8');
+      if (!/__dirname|__filename|import\.meta|createRequire/.test(contents)) {
+        return undefined;
+      }
+      const file = JSON.stringify(path.relative(dist, args.path));
+      const here = `require("node:path").join(__dirname, ${file})`;
+      contents = contents
+        // A `require` made for this file is the bundle's require, so its literal ids are bundled.
+        .replace(
+          /^const require = (?:\w+\.)?createRequire\(import\.meta\.url\);$/m,
+          '/* require: the bundle */',
+        )
+        .replace(
+          /createRequire\(import\.meta\.url\)/g,
+          `require("node:module").createRequire(${here})`,
+        )
+        .replace(/\bimport\.meta\.url\b/g, `require("node:url").pathToFileURL(${here}).href`)
+        .replace(/\bimport\.meta\.dirname\b/g, `require("node:path").dirname(${here})`)
+        .replace(/\bimport\.meta\.filename\b/g, here)
+        .replace(
+          /\bimport\.meta\.resolve\(/g,
+          `require("node:module").createRequire(${here}).resolve(`,
+        )
+        .replace(/\b__filename\b/g, here)
+        .replace(/\b__dirname\b/g, `require("node:path").dirname(${here})`);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+async function bundle() {
+  const result = await build({
+    entryPoints: [path.join(dist, 'main.js')],
+    outfile: OUT,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    // Nest and TypeORM find classes and DI tokens by name; keep every name as written.
+    keepNames: true,
+    minify: false,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    logLevel: 'warning',
+    // The Swagger plugin's generated metadata repeats `enum` beside ours; the last one wins, as in dist/.
+    logOverride: { 'duplicate-object-key': 'silent' },
+    plugins: [ownLocation],
+    metafile: true,
+  });
+  if (result.errors.length > 0) {
+    process.exit(1);
+  }
+  if (process.env.BUNDLE_META)
+    fs.writeFileSync(process.env.BUNDLE_META, JSON.stringify(result.metafile));
+  // src/start.ts reads the bundle as latin1 (a one-byte string, faster to hash and compile).
+  // esbuild writes code as ASCII but keeps comments as they are: escape what is left, which in
+  // a comment changes nothing and anywhere else in JavaScript means the same character.
+  const text = fs.readFileSync(OUT, 'utf8');
+  fs.writeFileSync(
+    OUT,
+    text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
+  const inputs = Object.keys(result.metafile.inputs).length;
+  console.error(`Bundled ${inputs} files into ${path.relative(root, OUT)}`);
+}
+
+bundle().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { KeyObject } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { InjectVaultDataSource } from '../core/vault-data-source';
+import { AuditChainEntity, CHAIN_ROW_ID } from './audit-chain.entity';
+import { positionSignature } from './audit-mac';
+
+/** The chain's state row: locked by each append, moved to the new event. */
+@Injectable()
+export class AuditChainHead {
+  private readonly canLockRows: boolean;
+
+  constructor(@InjectVaultDataSource() dataSource: DataSource) {
+    this.canLockRows = dataSource.options.type === 'postgres';
+  }
+
+  /**
+   * The head, locked until the transaction ends: on PostgreSQL a row lock that orders appends of
+   * every replica; on SQLite the transaction took the database's one write lock at its BEGIN
+   * (see queueSqliteTransactions).
+   */
+  async lock(manager: EntityManager): Promise<Pick<AuditChainEntity, 'headSeq' | 'headMac'>> {
+    const query = manager
+      .getRepository(AuditChainEntity)
+      .createQueryBuilder('chain')
+      .select(['chain.headSeq', 'chain.headMac'])
+      .where('chain.id = :id', { id: CHAIN_ROW_ID });
+    const head = await (this.canLockRows ? query.setLock('pessimistic_write') : query).getOne();
+    if (!head) {
+      throw new Error('The audit chain has no state row (vault_audit_chain)');
+    }
+    return head;
+  }
+
+  async advance(manager: EntityManager, key: KeyObject, seq: number, mac: string): Promise<void> {
+    await manager.update(
+      AuditChainEntity,
+      { id: CHAIN_ROW_ID },
+      { headSeq: seq, headMac: mac, headSignature: positionSignature(key, 'head', seq, mac) },
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Observable } from 'rxjs';
+import { AuditContext, AuditRequestContext, SYSTEM_ACTOR } from '../core/audit-context';
+import { AuditActor } from '../core/audit-recorder';
+import { Principal } from '../core/principal';
+
+/** What Express's and Fastify's requests both carry (Fastify adds `id`). */
+interface AuditedRequest {
+  readonly id?: unknown;
+  readonly ip?: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly user?: Principal;
+}
+
+/**
+ * Runs the handler inside an AuditContext naming the verified caller, the request id, the source
+ * address and the user agent, so services record events without passing the request around.
+ * Put on the vault's own controllers (after their guards), never globally.
+ */
+@Injectable()
+export class AuditContextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const audit = auditContextOf(context.switchToHttp().getRequest<AuditedRequest>());
+    return new Observable((subscriber) =>
+      AuditContext.run(audit, () => next.handle().subscribe(subscriber)),
+    );
+  }
+}
+
+export function auditContextOf(request: AuditedRequest): AuditRequestContext {
+  const header = (name: string): string | undefined => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return {
+    actor: request.user ? actorOf(request.user) : SYSTEM_ACTOR,
+    requestId: typeof request.id === 'string' ? request.id : header('x-request-id'),
+    sourceAddress: request.ip,
+    userAgent: header('user-agent'),
+  };
+}
+
+const API_KEY_PREFIX = 'api-key:';
+
+/** The principal as an audit actor: an API key by its id, an IdP or host subject as external. */
+export function actorOf(principal: Principal): AuditActor {
+  if (principal.via === 'api-key') {
+    const id = principal.userId.startsWith(API_KEY_PREFIX)
+      ? principal.userId.slice(API_KEY_PREFIX.length)
+      : principal.userId;
+    return { type: 'apiKey', id };
+  }
+  return { type: principal.via === 'token' ? 'user' : 'external', id: principal.userId };
+}

@@ -1,0 +1,51 @@
+import pino, { DestinationStream, Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogSettings } from '../config/log-settings';
+
+/**
+ * Paths pino removes from any logged object, whoever logs it: the request and response
+ * serializers already keep only safe fields, this is the second lock on the door.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  'req.body',
+  'req.query',
+  'req.url',
+  'headers.authorization',
+  'headers.cookie',
+  'body',
+  'query',
+  // A failed query's values (ciphertext, hashes, names): the statement and its error suffice.
+  'err.parameters',
+];
+
+/**
+ * The process's one pino logger. JSON lines (to `destination`, by default stdout) unless the
+ * format asks for readable lines, or is `auto` on a terminal; colours only on a terminal.
+ */
+export function createRootLogger(settings: LogSettings, destination?: DestinationStream): Logger {
+  const onTerminal = destination === undefined && process.stdout.isTTY === true;
+  const readable = settings.format === 'pretty' || (settings.format === 'auto' && onTerminal);
+  const stream = readable
+    ? pretty({
+        colorize: onTerminal,
+        sync: true,
+        destination: destination ?? 1,
+        ignore: 'pid,hostname,context',
+        messageFormat: '{if context}[{context}] {end}{msg}',
+      })
+    : (destination ?? pino.destination({ dest: 1, sync: true }));
+  return pino(
+    {
+      level: settings.level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, remove: true },
+    },
+    stream,
+  );
+}
