@@ -49,8 +49,9 @@ async function shutDown(
 ): Promise<void> {
   const logger = new Logger('Shutdown');
   const timeoutMs = timing.timeoutSeconds * 1000;
-  // Time kept back at the end for closing the pool once the connections are cut.
-  const reserveMs = Math.min(1000, timeoutMs / 4);
+  // Time kept back at the end for closing the pool once the connections are cut: a loaded
+  // machine can take a second or more to tear the modules down.
+  const reserveMs = Math.min(2000, timeoutMs / 3);
   const server = app.getHttpServer() as Server;
   app.get(ShutdownState).begin();
   logger.log({

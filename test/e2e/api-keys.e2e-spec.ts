@@ -275,11 +275,9 @@ describe('API keys', () => {
     const { workspaceId, token } = await adminOf();
     const key = await createKey(workspaceId, token);
     const jwt = t.tokenFor({ workspaceId });
-    const N = 150;
+    const N = 30;
+    const ROUNDS = 5;
     const timeRequests = async (bearerValue: string) => {
-      for (let i = 0; i < 10; i++) {
-        await api().get('/api/v1/credentials').set(bearer(bearerValue));
-      }
       const started = process.hrtime.bigint();
       for (let i = 0; i < N; i++) {
         const response = await api().get('/api/v1/credentials').set(bearer(bearerValue));
@@ -287,10 +285,20 @@ describe('API keys', () => {
       }
       return Number(process.hrtime.bigint() - started) / 1e6 / N;
     };
-    const jwtMs = await timeRequests(jwt);
-    const keyMs = await timeRequests(key.key);
+    await timeRequests(jwt);
+    await timeRequests(key.key);
+    // Alternating rounds, medians compared: a burst of a noisy neighbour lands in one round only.
+    const jwtRounds: number[] = [];
+    const keyRounds: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      jwtRounds.push(await timeRequests(jwt));
+      keyRounds.push(await timeRequests(key.key));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[ROUNDS >> 1];
+    const jwtMs = median(jwtRounds);
+    const keyMs = median(keyRounds);
     console.log(
-      `GET /credentials, mean of ${N}: JWT ${jwtMs.toFixed(2)} ms, API key ${keyMs.toFixed(2)} ms`,
+      `GET /credentials, median of ${ROUNDS} rounds of ${N}: JWT ${jwtMs.toFixed(2)} ms, API key ${keyMs.toFixed(2)} ms`,
     );
     // Flowise's 40 ms of CPU per API-key request would be far above either.
     expect(keyMs).toBeLessThan(jwtMs * 2 + 2);

@@ -94,7 +94,7 @@ describe('Graceful shutdown of the built server', () => {
   });
 
   it('exits 0 within SHUTDOWN_TIMEOUT despite a hung request and an idle keep-alive connection', async () => {
-    const server = await spawnServer(environment({ SHUTDOWN_TIMEOUT: '3s' }));
+    const server = await spawnServer(environment({ SHUTDOWN_TIMEOUT: '6s' }));
     const hung = slowCreate(server);
     hung.answer.catch(() => undefined);
     const idle = connect(server.port, '127.0.0.1');
@@ -109,8 +109,9 @@ describe('Graceful shutdown of the built server', () => {
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
     const took = Date.now() - signalled;
-    expect(took).toBeLessThan(3000);
-    expect(took).toBeGreaterThan(1500);
+    // The connections are cut 2 s before the timeout (4 s after the signal), then the pool closes.
+    expect(took).toBeLessThan(6000);
+    expect(took).toBeGreaterThan(3500);
     expect(server.output()).toContain('closing their connections');
     idle.destroy();
     partial.destroy();
