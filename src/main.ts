@@ -35,7 +35,8 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-bootstrap().catch((error: unknown) => {
+/** Settles once the server listens (or has refused to start); src/start.ts waits for it. */
+export const started: Promise<void> = bootstrap().catch((error: unknown) => {
   // Expected refusals get their message alone; anything else keeps its stack for diagnosis.
   const expected = error instanceof ConfigError || error instanceof EncryptionKeyMismatchError;
   const logger = rootLogger ?? createRootLogger(DEFAULT_LOG_SETTINGS);
