@@ -118,7 +118,8 @@ describe('The bundled server that npm start runs', () => {
     const dataDir = newDataDir();
     dataDirs.push(dataDir);
     // As `npm start` runs it: start.js collects start-up's garbage once the server listens.
-    const flags = entry === 'start.js' ? { NODE_OPTIONS: '--expose-gc' } : {};
+    const flags: Record<string, string> =
+      entry === 'start.js' ? { NODE_OPTIONS: '--expose-gc' } : {};
     const server = await startServer(
       { DATA_DIR: dataDir, ENCRYPTION_KEY: randomKey(), ...flags },
       entry,
