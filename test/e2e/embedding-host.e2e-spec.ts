@@ -31,6 +31,7 @@ import {
   CredentialsServiceModule,
   VaultMountOptions,
 } from '../../src';
+import { bootError } from './boot-error';
 import { createCredentialBody } from './factories';
 import { removeDir } from './test-app';
 
@@ -238,20 +239,6 @@ describe('A host on Express with its own global guard, mounting the credentials 
 describe('Embedding refuses unsafe or clashing set-ups at boot', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'vault-host-refusals-'));
   after(() => removeDir(dataDir));
-
-  async function bootError(module: object): Promise<Error> {
-    try {
-      const app = await NestFactory.create(module as never, new ExpressAdapter(), {
-        logger: false,
-        abortOnError: false,
-      });
-      await app.init();
-      await app.close();
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error('booted');
-  }
 
   it('refuses a host route that the vault also declares', async () => {
     const error = await bootError(

@@ -19,6 +19,7 @@ import {
   CredentialsClient,
   CredentialsServiceModule,
 } from '../../src';
+import { bootError } from './boot-error';
 import { createCredentialBody } from './factories';
 import { removeDir } from './test-app';
 
@@ -178,20 +179,6 @@ describe('A host that keeps the vault on a second, named DataSource', () => {
 });
 
 describe('The dataSource option refuses at boot what cannot hold the vault', () => {
-  async function bootError(module: object): Promise<Error> {
-    try {
-      const app = await NestFactory.create(module as never, new ExpressAdapter(), {
-        logger: false,
-        abortOnError: false,
-      });
-      await app.init();
-      await app.close();
-    } catch (error) {
-      return error as Error;
-    }
-    throw new Error('booted');
-  }
-
   it('refuses a DataSource name the host does not have, naming it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vault-named-ds-missing-'));
     try {
