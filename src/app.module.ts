@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule, Params } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { UnavailableAnswerFilter } from './common/unavailable-answer.filter';
 import { AppConfig } from './config/config';
@@ -12,16 +11,15 @@ import { PrometheusVaultTelemetry } from './metrics/prometheus-vault-telemetry';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { standaloneOptions } from './standalone-options';
 
-/** The standalone server: the vault on its own database, with health checks, pino logs and
- * metrics. */
+/** The standalone server: the vault on its own database, with health checks, rate limits and
+ * metrics (its request lines are Fastify hooks, see logging/request-log.ts). */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, dataSource: DataSource, logging: Params): DynamicModule {
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
     const metrics = MetricsModule.forRoot(config.metrics);
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot(logging),
         typeOrmOn(dataSource),
         metrics,
         CredentialsServiceModule.forRootAsync({

@@ -13,8 +13,8 @@ import { answerWhileClosing } from './http/closing-answer';
 import { answerRouterError } from './http/pathless-errors';
 import { requestIdFor } from './http/request-id';
 import { registerSecurityHeaders } from './http/security-headers';
-import { nestLogging } from './logging/nest-logging';
-import { recordRequestLogFields } from './logging/request-log';
+import { nestLogger } from './logging/nest-logging';
+import { logRequests } from './logging/request-log';
 import { createRootLogger } from './logging/root-logger';
 import { HttpRequestMetrics } from './metrics/http-request-metrics';
 import { setUpOpenApi } from './openapi';
@@ -38,10 +38,10 @@ export async function createServer(
   options: ServerOptions = {},
 ): Promise<NestFastifyApplication> {
   const dataSource = createDataSource(config);
-  const logging = nestLogging(options.logger ?? createRootLogger(config.log));
+  const rootLogger = options.logger ?? createRootLogger(config.log);
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot(config, dataSource, logging.params),
+      AppModule.forRoot(config, dataSource),
       new VaultFastifyAdapter({
         bodyLimit: BODY_LIMIT_BYTES,
         frameworkErrors: answerRouterError,
@@ -50,11 +50,12 @@ export async function createServer(
         // Our own 503 while closing (answerWhileClosing), not Fastify's bare one.
         return503OnClosing: false,
       }),
-      { logger: logging.logger, abortOnError: false },
+      { logger: nestLogger(rootLogger), abortOnError: false },
     );
     app.setGlobalPrefix(API_PREFIX, {
       exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }],
     });
+    logRequests(app.getHttpAdapter().getInstance(), rootLogger);
     // Before the HTTP conventions, so a preflight is answered by CORS, not as a 405.
     if (config.corsOrigins.length > 0) {
       app.enableCors(corsOptions(config.corsOrigins));
@@ -62,7 +63,6 @@ export async function createServer(
     await registerSecurityHeaders(app);
     answerWhileClosing(app.getHttpAdapter().getInstance());
     registerHttpConventions(app.getHttpAdapter().getInstance(), API_PREFIX);
-    recordRequestLogFields(app.getHttpAdapter().getInstance());
     if (config.metrics) {
       app.get(HttpRequestMetrics).register(app.getHttpAdapter().getInstance());
     }

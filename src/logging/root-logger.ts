@@ -1,6 +1,7 @@
 import pino, { DestinationStream, Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogSettings } from '../config/log-settings';
+import { AuditContext } from '../core/audit-context';
 
 /**
  * Paths pino removes from any logged object, whoever logs it: the request and response
@@ -45,7 +46,18 @@ export function createRootLogger(settings: LogSettings, destination?: Destinatio
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, remove: true },
+      mixin: requestOfCurrentWork,
     },
     stream,
   );
+}
+
+/**
+ * A line logged while a request's handler runs carries the request's id, from the context its
+ * controller opened (AuditContext): one lookup per line, nothing per request. A fresh object each
+ * time, as pino merges the line into it.
+ */
+function requestOfCurrentWork(): object {
+  const requestId = AuditContext.current()?.requestId;
+  return requestId === undefined ? {} : { req: { id: requestId } };
 }

@@ -1,11 +1,14 @@
 import { expect } from 'expect';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createCredentialBody, secretValue } from './factories';
+import { createWorkspace } from './identity';
 import { SecretLedger } from './leak-scan';
 import type { LogRecord } from './log-capture';
 import { runServerToExit, spawnServer } from './spawned-server';
@@ -106,6 +109,59 @@ describe('Request lines (JSON, in process)', () => {
       expect(text.toLowerCase()).not.toMatch(/authorization|cookie|bearer|headers|query|body/);
     }
     ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
+  });
+
+  it("gives a line logged while a request runs that request's id, and others none", async () => {
+    const { workspaceId, owner } = await createWorkspace(t, 'Logs');
+    ledger.add(owner.password);
+    const signedIn = await request(t.http())
+      .post('/api/v1/auth/login')
+      .set('X-Request-Id', 'logs-login-1')
+      .send({ email: owner.email, password: owner.password, workspaceId })
+      .expect(200);
+    const session = signedIn.body as { accessToken: string; refreshToken: string };
+    ledger.add(session.accessToken);
+    ledger.add(session.refreshToken);
+
+    const line = t.logs.records.filter((record) => String(record.msg).includes(owner.id));
+    expect(line).toEqual([
+      expect.objectContaining({ context: 'Identity', req: { id: 'logs-login-1' } }),
+    ]);
+    const startup = t.logs.records.find((record) => record.event === 'keys.checked');
+    expect(startup).toBeDefined();
+    expect(startup?.req).toBeUndefined();
+    ledger.expectAbsentFrom(t.logs.lines.join('\n'), 'the logs');
+  });
+
+  it('writes a line for a request its client gave up on before the answer', async () => {
+    const server = t.http();
+    if (server.address() === null) {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    }
+    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    // Half of the announced body, then the client hangs up.
+    socket.write(
+      'POST /api/v1/credentials HTTP/1.1\r\nHost: x\r\nX-Request-Id: logs-aborted-1\r\n' +
+        'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    const aborted = () =>
+      t.logs.records.filter((record) => (record.req as { id?: string })?.id === 'logs-aborted-1');
+    for (let tries = 0; tries < 50 && aborted().length === 0; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(aborted()).toEqual([
+      expect.objectContaining({
+        event: 'http.request',
+        level: 'info',
+        route: '/api/v1/credentials',
+        statusCode: null,
+        aborted: true,
+        msg: 'POST /api/v1/credentials aborted',
+      }),
+    ]);
   });
 });
 
