@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AuditActor } from './audit-recorder';
+import { ScopedAsyncContext } from './scoped-async-context';
 
 /** What the audit trail records about the caller of the work now running. */
 export interface AuditRequestContext {
@@ -9,11 +9,11 @@ export interface AuditRequestContext {
   readonly userAgent?: string;
 }
 
-const storage = new AsyncLocalStorage<AuditRequestContext>();
+const storage = new ScopedAsyncContext<AuditRequestContext>();
 
 /**
  * The caller of the current request or command, for events recorded deep in a service that has
- * no request: the vault's controllers set it (AuditContextInterceptor), the CLI sets a `cli`
+ * no request: the vault's controllers set it for writes (AuditContextInterceptor), the CLI sets a `cli`
  * actor, and an embedding app may wrap its own calls in `AuditContext.run`. Outside any, events
  * are recorded with the `system` actor.
  */
@@ -22,11 +22,11 @@ export const AuditContext = {
     return storage.run(context, work);
   },
   current(): AuditRequestContext | undefined {
-    return storage.getStore();
+    return storage.current();
   },
   /** The actor of the current context, else `system`. */
   actor(): AuditActor {
-    return storage.getStore()?.actor ?? SYSTEM_ACTOR;
+    return storage.current()?.actor ?? SYSTEM_ACTOR;
   },
 };
 

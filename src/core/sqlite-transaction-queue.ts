@@ -1,8 +1,8 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Driver } from 'typeorm/driver/Driver';
+import { ScopedAsyncContext } from './scoped-async-context';
 
-const insideQueuedTransaction = new AsyncLocalStorage<true>();
+const insideQueuedTransaction = new ScopedAsyncContext<true>();
 
 /** A queued DataSource's (by its manager) queue: its last turn. */
 interface Lane {
@@ -39,7 +39,7 @@ export function queueSqliteTransactions(dataSource: DataSource): void {
  */
 export function runQueued<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const lane = lanes.get(dataSource.manager);
-  if (lane === undefined || insideQueuedTransaction.getStore()) {
+  if (lane === undefined || insideQueuedTransaction.current()) {
     return work();
   }
   const run = (): Promise<T> => insideQueuedTransaction.run(true, work);
@@ -50,7 +50,7 @@ export function runQueued<T>(dataSource: DataSource, work: () => Promise<T>): Pr
 
 /** True inside a queued transaction: what runs there is part of it, and must not queue. */
 export function inQueuedTransaction(): boolean {
-  return insideQueuedTransaction.getStore() === true;
+  return insideQueuedTransaction.current() === true;
 }
 
 /**
@@ -71,7 +71,7 @@ function beginImmediately(driver: Driver): void {
       const query = runner.query.bind(runner) as (sql: string, ...rest: unknown[]) => unknown;
       runner.query = ((sql: string, ...rest: unknown[]) =>
         query(
-          sql === 'BEGIN TRANSACTION' && insideQueuedTransaction.getStore()
+          sql === 'BEGIN TRANSACTION' && insideQueuedTransaction.current()
             ? 'BEGIN IMMEDIATE TRANSACTION'
             : sql,
           ...rest,

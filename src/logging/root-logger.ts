@@ -53,9 +53,9 @@ export function createRootLogger(settings: LogSettings, destination?: Destinatio
 }
 
 /**
- * A line logged while a request's handler runs carries the request's id, from the context its
- * controller opened (AuditContext): one lookup per line, nothing per request. A fresh object each
- * time, as pino merges the line into it.
+ * A line logged while a write request's handler runs carries the request's id, from the context
+ * its controller opened (AuditContext; reads open none): one lookup per line, nothing per
+ * request. A fresh object each time, as pino merges the line into it.
  */
 function requestOfCurrentWork(): object {
   const requestId = AuditContext.current()?.requestId;
