@@ -13,9 +13,9 @@ const storage = new ScopedAsyncContext<AuditRequestContext>();
 
 /**
  * The caller of the current request or command, for events recorded deep in a service that has
- * no request: the vault's controllers set it for writes (AuditContextInterceptor), the CLI sets a `cli`
- * actor, and an embedding app may wrap its own calls in `AuditContext.run`. Outside any, events
- * are recorded with the `system` actor.
+ * no request: the vault's controllers set it for writes (AuditContextInterceptor), the CLI sets
+ * a `cli` actor, and an embedding app may wrap its own calls in `AuditContext.run`. Outside any,
+ * events are recorded with the `system` actor.
  */
 export const AuditContext = {
   run<T>(context: AuditRequestContext, work: () => T): T {

@@ -8,11 +8,11 @@ const QUIET_ROUTE = /\/health(\/|$)/;
 /**
  * One line per request, written by a Fastify hook once the answer is sent (error answers
  * included), with safe fields only: the route's template (never the raw path or its query), the
- * status and the verified principal. Lines logged while a request runs carry its id by the root
- * logger's mixin (root-logger.ts).
+ * status and the verified principal. Lines logged while a write request runs carry its id by
+ * the root logger's mixin (root-logger.ts).
  *
  * Not pino-http as a Nest middleware, as before: that (a child logger and an async context per
- * request, response listeners, @fastify/middie) cost 18 % of a get's CPU, this 3 %.
+ * request, response listeners, @fastify/middie) cost 18 % of a get's CPU, this about 4 %.
  */
 export function logRequests(fastify: FastifyInstance, root: Logger): void {
   fastify.addHook('onResponse', (request, reply, done) => {
