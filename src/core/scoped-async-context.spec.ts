@@ -82,7 +82,7 @@ describe('ScopedAsyncContext', () => {
         await scope.run(1, async () => { seen.inside = await hooksOn(); });
         await turn();
         seen.after = await hooksOn();
-        console.log(JSON.stringify(seen));
+        process.stdout.write(JSON.stringify(seen));
       })();`;
     const output = execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
     const seen = JSON.parse(output) as Record<string, boolean>;

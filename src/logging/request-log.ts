@@ -41,7 +41,7 @@ function writeLine(
   root[level](
     {
       event: 'http.request',
-      req: requestFields(request),
+      req: { id: request.id, method: request.method },
       route,
       statusCode,
       principalId: principal?.userId ?? null,
@@ -51,10 +51,6 @@ function writeLine(
     },
     `${request.method} ${route ?? '(no route)'} ${statusCode ?? 'aborted'}`,
   );
-}
-
-function requestFields(request: FastifyRequest): { id: string; method: string } {
-  return { id: request.id, method: request.method };
 }
 
 function levelOf(statusCode: number | null, route: string | null): Level {
