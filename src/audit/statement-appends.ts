@@ -8,6 +8,7 @@ import {
   refusedWith,
 } from '../core/audited-write';
 import { AuditEventInput } from '../core/audit-recorder';
+import { SqliteStatements } from '../core/sqlite-statements';
 import { inQueuedTransaction, runQueued } from '../core/sqlite-transaction-queue';
 import { AuditChainEntity, CHAIN_ROW_ID } from './audit-chain.entity';
 import { AuditEventEntity } from './audit-event.entity';
@@ -93,12 +94,15 @@ export class StatementAppends {
   private flushing = false;
   private readonly sql = new Map<number, string>();
   private readonly postgres: boolean;
+  /** On SQLite, the statements stay prepared (one per batch size). */
+  private readonly sqlite: SqliteStatements | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly key: AuditKey,
   ) {
     this.postgres = dataSource.options.type === 'postgres';
+    this.sqlite = SqliteStatements.of(dataSource);
   }
 
   /** Forgets the head: an append by another path (a transaction) has moved it. */
@@ -211,7 +215,8 @@ export class StatementAppends {
           positionSignature(key, 'head', headSeq, headMac),
         );
       }
-      await this.dataSource.query(this.statementFor(batch.length), values);
+      const sql = this.statementFor(batch.length);
+      await (this.sqlite ? this.sqlite.run(sql, values) : this.dataSource.query(sql, values));
       this.head = { headSeq, headMac };
     });
   }

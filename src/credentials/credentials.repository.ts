@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectVaultRepository } from '../core/vault-data-source';
 import { Driver, Repository } from 'typeorm';
+import { SqliteStatements } from '../core/sqlite-statements';
 import { CredentialRowMapper } from './credential-row-mapper';
 import { CredentialEntity } from './credential.entity';
 import { CredentialResponseDto } from './dto/credential-response.dto';
@@ -36,6 +37,8 @@ export class CredentialsRepository {
   private readonly driver: Driver;
   /** On PostgreSQL, the reads go to pg's pool directly (see PostgresReads). */
   private readonly postgres: PostgresReads | undefined;
+  /** On SQLite, to prepared statements (see SqliteStatements). */
+  private readonly sqlite: SqliteStatements | undefined;
   /** Rows to entities and responses, for these columns and this driver. */
   readonly rows: CredentialRowMapper;
   private readonly sql: {
@@ -59,6 +62,7 @@ export class CredentialsRepository {
     const table = driver.escape(metadata.tableName);
     this.driver = driver;
     this.postgres = PostgresReads.of(driver);
+    this.sqlite = SqliteStatements.of(credentials.manager.connection);
     this.rows = new CredentialRowMapper(metadata, driver);
     const select = `SELECT ${metadata.columns.map((c) => driver.escape(c.databaseName)).join(', ')} FROM ${table}`;
     this.sql = {
@@ -114,8 +118,9 @@ export class CredentialsRepository {
   }
 
   private query(sql: string, parameters: unknown[]): Promise<Record<string, unknown>[]> {
-    return this.postgres
-      ? this.postgres.query(sql, parameters)
-      : this.credentials.query(sql, parameters);
+    if (this.postgres) {
+      return this.postgres.query(sql, parameters);
+    }
+    return this.sqlite ? this.sqlite.all(sql, parameters) : this.credentials.query(sql, parameters);
   }
 }
