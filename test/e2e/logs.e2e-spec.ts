@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { createCredentialBody, secretValue } from './factories';
+import { within } from './eventually';
 import { createWorkspace } from './identity';
 import { SecretLedger } from './leak-scan';
 import type { LogRecord } from './log-capture';
@@ -194,6 +195,19 @@ describe('Logs of the built server (JSON when not on a terminal)', () => {
     const order = ['keys.checked', 'startup.listening', 'shutdown.begin', 'shutdown.complete'];
     const positions = order.map((event) => events(records).indexOf(event));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('writes lines in batches, yet a lone request line is out within a second', async () => {
+    const server = await spawnServer(await environment());
+    try {
+      const id = `batched-${randomBytes(4).toString('hex')}`;
+      await fetch(`${server.url}/credentials`, { headers: { 'x-request-id': id } });
+      const waited = await within(1000, async () => server.output().includes(`"id":"${id}"`));
+      expect(waited).toBeLessThan(1000);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   it('respects LOG_LEVEL: at warn, neither start-up nor request lines are written', async () => {
