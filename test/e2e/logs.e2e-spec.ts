@@ -202,7 +202,9 @@ describe('Logs of the built server (JSON when not on a terminal)', () => {
     try {
       const id = `batched-${randomBytes(4).toString('hex')}`;
       await fetch(`${server.url}/credentials`, { headers: { 'x-request-id': id } });
-      const waited = await within(1000, async () => server.output().includes(`"id":"${id}"`));
+      const waited = await within(1000, () =>
+        Promise.resolve(server.output().includes(`"id":"${id}"`)),
+      );
       expect(waited).toBeLessThan(1000);
     } finally {
       server.child.kill('SIGTERM');
