@@ -82,9 +82,18 @@ describe('SqliteStatements', () => {
 
   it('runs past its cap of prepared statements as one-off statements', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 80 }, (_, n) => statements.all(`SELECT ${n} AS n`, [])),
+      Array.from({ length: 150 }, (_, n) => statements.all(`SELECT ${n} AS n`, [])),
     );
-    expect(answers.map((rows) => rows[0].n)).toEqual(Array.from({ length: 80 }, (_, n) => n));
+    expect(answers.map((rows) => rows[0].n)).toEqual(Array.from({ length: 150 }, (_, n) => n));
+  });
+
+  it('runs many calls of one statement at once, each with its own parameters', async () => {
+    const keys = Array.from({ length: 30 }, (_, n) => `k${n}`);
+    const written = await Promise.all(keys.map((key) => statements.run(INSERT, [key, key])));
+    expect(written).toEqual(keys.map(() => 1));
+    // A copy's parameters bound for one call must not show through in another's answer.
+    const read = await Promise.all(keys.map((key) => statements.all(SELECT, [key])));
+    expect(read).toEqual(keys.map((key) => [{ value: key }]));
   });
 
   it('lets the DataSource close (SQLite refuses while statements are open), and open again', async () => {
