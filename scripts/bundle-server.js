@@ -15,6 +15,7 @@
 const { build } = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
+const { blankRedundantNames } = require('./redundant-names');
 
 const root = path.join(__dirname, '..');
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -125,7 +126,7 @@ async function bundle() {
   // src/start.ts reads the bundle as latin1 (a one-byte string, faster to hash and compile).
   // esbuild writes code as ASCII but keeps comments as they are: escape what is left, which in
   // a comment changes nothing and anywhere else in JavaScript means the same character.
-  const text = cheaperKeepNames(fs.readFileSync(OUT, 'utf8'));
+  const text = blankRedundantNames(cheaperKeepNames(fs.readFileSync(OUT, 'utf8')));
   fs.writeFileSync(
     OUT,
     text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
@@ -140,9 +141,10 @@ async function bundle() {
  * differ), so the helper skips the write when it would change nothing: same result, a function's
  * `name` is non-writable and configurable either way. The closures esbuild made anonymous by
  * wrapping them (`{ getRequest: __name(() => ..., "getRequest") }`, rxjs's
- * `var outerNext = __name(function ...)`) still pay it on every request: about 8 % of a get's
- * CPU in the bundle, profiled. Skipping those too broke the OpenAPI document, which is built
- * after start-up and tells a lazy type (`type: () => Dto`) from a class by its name `type`.
+ * `var outerNext = __name(function ...)`) paid it on every request: about 8 % of a get's CPU in
+ * the bundle, profiled; blankRedundantNames removes those wrappers. (Skipping the write for
+ * every closure made after start-up broke the OpenAPI document, which tells a lazy type
+ * `type: () => Dto` from a class by its name `type`: names must stay exactly as they are.)
  */
 function cheaperKeepNames(text) {
   const helper = '__name=(target,value)=>__defProp(target,"name",{value,configurable:true});';
