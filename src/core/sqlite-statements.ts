@@ -135,7 +135,10 @@ export class SqliteStatements {
     });
   }
 
-  /** Runs `execute` on a copy of `sql`'s statement (undefined: as a one-off), counted as busy meanwhile. */
+  /**
+   * Runs `execute` on a copy of `sql`'s statement (undefined: as a one-off), which counts as busy
+   * until it is done.
+   */
   private async onStatement<T>(
     sql: string,
     parameters: unknown[],
