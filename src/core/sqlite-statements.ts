@@ -66,8 +66,6 @@ const ofDataSource = new WeakMap<DataSource, SqliteStatements>();
  */
 export class SqliteStatements {
   private readonly prepared = new Map<string, Copy[]>();
-  /** Copies kept, over every statement. */
-  private count = 0;
   private connection: Connection | undefined;
   private closing = false;
 
@@ -171,7 +169,6 @@ export class SqliteStatements {
     if (connection !== this.connection) {
       // A new connection (the DataSource initialised again): the old one's statements are gone.
       this.prepared.clear();
-      this.count = 0;
       this.connection = connection;
     }
     return connection;
@@ -192,7 +189,7 @@ export class SqliteStatements {
         leastBusy = copy;
       }
     }
-    if (this.closing || copies.length >= COPIES_PER_SQL || this.count >= MAX_PREPARED) {
+    if (this.closing || copies.length >= COPIES_PER_SQL || this.preparedCount() >= MAX_PREPARED) {
       return leastBusy;
     }
     const statement = new Promise<Statement>((resolve, reject) => {
@@ -203,10 +200,18 @@ export class SqliteStatements {
     const copy: Copy = { statement, calls: 0 };
     copies.push(copy);
     this.prepared.set(sql, copies);
-    this.count += 1;
     // A statement that does not prepare is not kept; its error is the caller's.
     statement.catch(() => this.forget(sql, copy));
     return copy;
+  }
+
+  /** Copies kept, over every statement (counted only when a new copy is about to be made). */
+  private preparedCount(): number {
+    let count = 0;
+    for (const copies of this.prepared.values()) {
+      count += copies.length;
+    }
+    return count;
   }
 
   private forget(sql: string, copy: Copy): void {
@@ -214,7 +219,6 @@ export class SqliteStatements {
     const index = copies?.indexOf(copy) ?? -1;
     if (copies && index >= 0) {
       copies.splice(index, 1);
-      this.count -= 1;
       if (copies.length === 0) {
         this.prepared.delete(sql);
       }
@@ -224,7 +228,6 @@ export class SqliteStatements {
   private async finalizeAll(): Promise<void> {
     const copies = [...this.prepared.values()].flat();
     this.prepared.clear();
-    this.count = 0;
     await Promise.all(
       copies.map(({ statement }) =>
         statement.then(
