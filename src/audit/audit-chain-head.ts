@@ -32,6 +32,17 @@ export class AuditChainHead {
     return head;
   }
 
+  /**
+   * PostgreSQL: locks the head before the transaction's other rows, the order every audited
+   * writer keeps, so none waits for the chain while holding what another holding it waits for.
+   * SQLite: nothing (the transaction holds the database's one write lock).
+   */
+  async lockFirst(manager: EntityManager): Promise<void> {
+    if (this.canLockRows) {
+      await this.lock(manager);
+    }
+  }
+
   async advance(manager: EntityManager, key: KeyObject, seq: number, mac: string): Promise<void> {
     await manager.update(
       AuditChainEntity,

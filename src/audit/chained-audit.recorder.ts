@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation, runAgainWhenSqliteBusy } from '../common/database-errors';
+import { isUniqueViolation, runAgainOnConflict } from '../common/database-errors';
 import { isDatabaseUnavailable } from '../common/database-unavailable';
 import { isStorageFull } from '../common/storage-full';
 import { AuditContext } from '../core/audit-context';
@@ -87,10 +87,13 @@ export class ChainedAuditRecorder extends AuditRecorder implements OnApplication
     event: (result: T) => AuditEventInput | undefined,
   ): Promise<T> {
     await this.openKey();
-    // SQLite: a transaction that waited past the busy timeout for another process's write lock
-    // (the CLI, a second server) was rolled back whole, and runs again.
-    return runAgainWhenSqliteBusy(() =>
+    // A transaction rolled back whole for a conflict runs again: SQLite busy (another process,
+    // the CLI or a second server, held the write lock past the busy timeout), PostgreSQL deadlock.
+    return runAgainOnConflict(() =>
       this.dataSource.transaction(async (manager) => {
+        // The chain first, as every audited writer takes it (see migration 1765000000000): what
+        // `work` locks after it, no other audited writer holds while waiting for the chain.
+        await this.head.lockFirst(manager);
         const result = await work(manager);
         const input = event(result);
         if (input) {

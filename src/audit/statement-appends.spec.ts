@@ -1,73 +1,9 @@
 import { expect } from 'expect';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { AppConfig } from '../config/config';
 import { AuditEventInput } from '../core/audit-recorder';
-import { EncryptionProvider } from '../core/encryption.provider';
-import { queueSqliteTransactions } from '../core/sqlite-transaction-queue';
-import { SilentVaultTelemetry } from '../core/vault-telemetry';
 import { CredentialEntity } from '../credentials/credential.entity';
-import { CredentialWritesRepository } from '../credentials/credential-writes.repository';
-import { dataSourceOptions } from '../database/data-source-options';
-import { postgresOptions } from '../database/postgres-options';
-import { AuditChainHead } from './audit-chain-head';
-import { AuditEventEntity } from './audit-event.entity';
-import { AuditEventsReader } from './audit-events.reader';
-import { AuditKey } from './audit-key';
-import { AuditVerification } from './audit-verification';
-import { ChainedAuditRecorder } from './chained-audit.recorder';
-import { createTestDatabase, postgresOnly } from '../../test/e2e/test-store';
-
-/** Test-only: the MAC key's "ciphertext" is marked, not encrypted (this file is a temp dir). */
-const encryption: EncryptionProvider = {
-  encrypt: (plaintext) => Promise.resolve(`test:${plaintext}`),
-  decrypt: (ciphertext) => Promise.resolve(ciphertext.slice('test:'.length)),
-};
-
-/** A database for two processes (or replicas) to share, and how to drop it. */
-interface Store {
-  readonly options: DataSourceOptions;
-  drop(): Promise<void>;
-}
-
-function sqliteStore(): Promise<Store> {
-  const dir = mkdtempSync(join(tmpdir(), 'vault-statement-appends-'));
-  return Promise.resolve({
-    options: dataSourceOptions({ sqlitePath: join(dir, 'credentials.sqlite') } as AppConfig),
-    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
-  });
-}
-
-async function postgresStore(): Promise<Store> {
-  const database = await createTestDatabase();
-  return {
-    options: postgresOptions({ url: database.url, poolSize: 4 }),
-    drop: () => database.drop(),
-  };
-}
-
-/** The vault as one process sees it: its DataSource, audit recorder and credential writes. */
-async function openVault(options: DataSourceOptions) {
-  const dataSource = new DataSource(options);
-  await dataSource.initialize();
-  await dataSource.runMigrations();
-  queueSqliteTransactions(dataSource);
-  const key = new AuditKey(dataSource, encryption);
-  const recorder = new ChainedAuditRecorder(
-    dataSource,
-    key,
-    new AuditChainHead(dataSource),
-    new SilentVaultTelemetry(),
-  );
-  const credentials = dataSource.getRepository(CredentialEntity);
-  const writes = new CredentialWritesRepository(credentials, recorder);
-  const events = dataSource.getRepository(AuditEventEntity);
-  const verification = new AuditVerification(dataSource, key, new AuditEventsReader(events));
-  return { dataSource, recorder, credentials, writes, events, verification };
-}
+import { openVault, postgresStore, sqliteStore, Store } from '../../test/audit/audit-vault';
+import { postgresOnly } from '../../test/e2e/test-store';
 
 describe('Audited credential writes in one statement, on SQLite', () =>
   describeStatementAppends(sqliteStore));

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { runAgainWhenSqliteBusy } from '../common/database-errors';
+import { runAgainOnConflict } from '../common/database-errors';
 import {
   AUDITED_CREDENTIAL_WRITE_VIEW,
   AUDITED_WRITE_CHANGE_COLUMNS,
@@ -32,7 +32,7 @@ interface Pending {
 /** Writes per statement at most (29 values each, far below the limits on parameters). */
 const MAX_BATCH = 32;
 
-/** PostgreSQL: the types of the function's parameters (migration 1764900000000). */
+/** PostgreSQL: the types of the function's parameters (migrations 1764900000000, 1765000000000). */
 const POSTGRES_TYPES: Record<
   (typeof AUDITED_WRITE_CHANGE_COLUMNS)[number] | (typeof AUDITED_WRITE_EVENT_COLUMNS)[number],
   string
@@ -184,7 +184,7 @@ export class StatementAppends {
   /** Seals the events as the next links and runs one statement; the head moves only if it ran. */
   private async run(batch: Pending[]): Promise<void> {
     const key = await this.key.get();
-    await runAgainWhenSqliteBusy(async () => {
+    await runAgainOnConflict(async () => {
       let { headSeq, headMac } = this.head ?? (await this.readHead());
       this.head = undefined;
       const values: unknown[] = [];

@@ -12,29 +12,32 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * True when SQLite refused a transaction because another connection (a second process, the CLI)
- * held or had just moved the database's write lock: the transaction was rolled back whole, and
- * running it again is what SQLite's documentation prescribes.
+ * True when the database rolled a whole transaction (or statement) back for its clash with
+ * another connection, and running it again is what its documentation prescribes: SQLite busy
+ * (another process held or had just moved the write lock past the busy timeout), PostgreSQL
+ * deadlock_detected (it broke a cycle of lock waits by failing this one) or
+ * serialization_failure. Nothing of it stayed.
  */
-export function isSqliteBusy(error: unknown): boolean {
+export function isRolledBackForConflict(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string } }).driverError;
-  return (driverError?.code ?? (error as { code?: string }).code) === 'SQLITE_BUSY';
+  const code = driverError?.code ?? (error as { code?: string }).code;
+  return code === 'SQLITE_BUSY' || code === '40P01' || code === '40001';
 }
 
-/** Runs of one SQLite transaction refused as busy, about 5 s of pauses in all. */
-const SQLITE_BUSY_ATTEMPTS = 60;
+/** Runs of one transaction rolled back for a conflict, about 5 s of pauses in all. */
+const CONFLICT_ATTEMPTS = 60;
 
 /**
- * Runs a whole transaction again while SQLite refuses it as busy: another process held the write
- * lock past the busy timeout, so the transaction was rolled back whole and nothing of it stayed.
- * Anything else, and the last refusal, is thrown as it came.
+ * Runs a whole transaction again while the database rolls it back for a conflict with another
+ * connection (see isRolledBackForConflict). Anything else, and the last refusal, is thrown as
+ * it came.
  */
-export async function runAgainWhenSqliteBusy<T>(transaction: () => Promise<T>): Promise<T> {
+export async function runAgainOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await transaction();
     } catch (error) {
-      if (!isSqliteBusy(error) || attempt >= SQLITE_BUSY_ATTEMPTS) {
+      if (!isRolledBackForConflict(error) || attempt >= CONFLICT_ATTEMPTS) {
         throw error;
       }
       await sleep(Math.min(attempt * 10, 100) * (0.5 + Math.random()));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectVaultRepository } from '../core/vault-data-source';
 import { In, Like, MoreThan, Repository } from 'typeorm';
-import { runAgainWhenSqliteBusy } from '../common/database-errors';
+import { runAgainOnConflict } from '../common/database-errors';
 import { existingTableName } from '../common/existing-table';
 import {
   CiphertextReplacement,
@@ -68,8 +68,9 @@ export class CredentialCiphertextsRepository implements CredentialCiphertexts {
     if (replacements.length === 0) {
       return [];
     }
-    // A batch that SQLite refused as busy (servers held the write lock too long) runs again.
-    return runAgainWhenSqliteBusy(() => this.rewriteBatch(replacements));
+    // A batch rolled back for a conflict runs again: SQLite busy (servers held the write lock too
+    // long), or a PostgreSQL deadlock with a writer that locked the same credentials in another order.
+    return runAgainOnConflict(() => this.rewriteBatch(replacements));
   }
 
   private async rewriteBatch(

@@ -2,6 +2,7 @@ import { AuditChainEntity } from '../audit/audit-chain.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { CreateAuditTrail1764800000000 } from './migrations/1764800000000-create-audit-trail';
 import { CreateAuditedCredentialWrite1764900000000 } from './migrations/1764900000000-create-audited-credential-write';
+import { LockAuditHeadFirst1765000000000 } from './migrations/1765000000000-lock-audit-head-first';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { RefreshTokenEntity } from '../session/refresh-token.entity';
 import { CredentialEntity } from '../credentials/credential.entity';
@@ -59,4 +60,5 @@ export const CREDENTIALS_MIGRATIONS = [
   PrefixTableNames1764700000000,
   CreateAuditTrail1764800000000,
   CreateAuditedCredentialWrite1764900000000,
+  LockAuditHeadFirst1765000000000,
 ];

@@ -45,6 +45,8 @@ export class ReplicaCluster {
   /** What the last readiness probe said of each replica. */
   private readonly ready: boolean[] = [];
   private readonly prober = setInterval(() => void this.probe(), PROBE_INTERVAL_MS).unref();
+  /** What replicas stopped since the start wrote. */
+  private readonly stoppedOutput: string[] = [];
 
   private constructor(readonly dataDir: string) {}
 
@@ -80,6 +82,7 @@ export class ReplicaCluster {
     }
     replica.child.kill(signal);
     const code = await replica.exited;
+    this.stoppedOutput.push(replica.output());
     this.replicas[index] = undefined;
     this.ready[index] = false;
     return code;
@@ -98,6 +101,14 @@ export class ReplicaCluster {
 
   output(): string {
     return this.replicas.map((replica) => replica?.output() ?? '').join('\n');
+  }
+
+  /** The warn and error lines every replica, stopped ones too, logged: why a request failed. */
+  problems(): string[] {
+    return [...this.stoppedOutput, this.output()]
+      .join('\n')
+      .split('\n')
+      .filter((line) => /"level":"(warn|error|fatal)"/.test(line));
   }
 
   /** One request, round-robin; retried on the following replicas while none answers. */

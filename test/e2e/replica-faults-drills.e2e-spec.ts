@@ -101,6 +101,14 @@ describe(
       return { failures, requests: () => requests, done };
     }
 
+    /** No failed request; else what the replicas logged of it too. */
+    function expectNoFailure(failures: string[]): void {
+      if (failures.length > 0) {
+        console.log(`replicas' warnings and errors:\n${cluster.problems().join('\n')}`);
+      }
+      expect(failures).toEqual([]);
+    }
+
     it('restarts the three one by one under load with no failed request', async () => {
       const ids = await seed('ws-rolling', 30);
       let stop = false;
@@ -124,7 +132,7 @@ describe(
           `${load.failures.length} failed, ${cluster.retries - retriesBefore} retried on another replica`,
       );
       expect(exits).toEqual([0, 0, 0]);
-      expect(load.failures).toEqual([]);
+      expectNoFailure(load.failures);
     });
 
     // A create under a key writes under an id derived from the key and the body: a retry after
@@ -220,7 +228,7 @@ describe(
         `drill rotate-data: ${load.requests()} requests during ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
           `${load.failures.length} failed; keys:verify ${verify.rows} rows, ${verify.failures.length} failures`,
       );
-      expect(load.failures).toEqual([]);
+      expectNoFailure(load.failures);
       expect(verify.failures).toEqual([]);
       expect(verify.canary).toBe('ok');
     });

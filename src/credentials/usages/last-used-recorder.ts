@@ -57,7 +57,9 @@ export class LastUsedRecorder implements OnModuleDestroy {
       const column = (name: keyof CredentialEntity): string =>
         this.credentials.manager.connection.driver.escape(name);
       await this.credentials.manager.transaction(async (manager) => {
-        for (const [id, { workspaceId, at }] of batch) {
+        // In id order: replicas flushing at once lock shared rows in one order, not a deadlock.
+        const byId = [...batch].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        for (const [id, { workspaceId, at }] of byId) {
           // A deleted credential matches nothing; only ever moves the time forward.
           await manager
             .createQueryBuilder()
