@@ -63,10 +63,11 @@ export class ChainedAuditRecorder extends AuditRecorder implements OnApplication
     if (manager) {
       return this.append(event, manager);
     }
-    // An event of its own: a transaction that only appends it.
-    await this.transaction(
+    // An event of its own: a transaction that only appends it, whose first lock is the chain's.
+    await this.inTransaction(
       () => Promise.resolve(),
       () => event,
+      false,
     );
   }
 
@@ -82,9 +83,17 @@ export class ChainedAuditRecorder extends AuditRecorder implements OnApplication
     }
   }
 
-  async transaction<T>(
+  transaction<T>(
     work: (manager: EntityManager) => Promise<T>,
     event: (result: T) => AuditEventInput | undefined,
+  ): Promise<T> {
+    return this.inTransaction(work, event, true);
+  }
+
+  private async inTransaction<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    event: (result: T) => AuditEventInput | undefined,
+    lockHeadFirst: boolean,
   ): Promise<T> {
     await this.openKey();
     // A transaction rolled back whole for a conflict runs again: SQLite busy (another process,
@@ -93,7 +102,9 @@ export class ChainedAuditRecorder extends AuditRecorder implements OnApplication
       this.dataSource.transaction(async (manager) => {
         // The chain first, as every audited writer takes it (see migration 1765000000000): what
         // `work` locks after it, no other audited writer holds while waiting for the chain.
-        await this.head.lockFirst(manager);
+        if (lockHeadFirst) {
+          await this.head.lockFirst(manager);
+        }
         const result = await work(manager);
         const input = event(result);
         if (input) {

@@ -14,6 +14,7 @@ import { CredentialsRepository } from './credentials.repository';
 import { CredentialWritesRepository } from './credential-writes.repository';
 import { CredentialsService } from './credentials.service';
 import { CredentialsClient } from './credentials-client';
+import { ImportedCredentialsReadBack } from './imported-credentials-read-back';
 import { CredentialDeletion } from './usages/credential-deletion';
 import { CredentialCreateRecovery } from './credential-create-recovery';
 import { CredentialUsageEntity } from './usages/credential-usage.entity';
@@ -36,6 +37,7 @@ import { LastUsedRecorder } from './usages/last-used-recorder';
     CredentialsRepository,
     CredentialWritesRepository,
     CredentialTransferService,
+    ImportedCredentialsReadBack,
     CredentialsRemoval,
     CredentialCiphertextsRepository,
     { provide: CredentialCiphertexts, useExisting: CredentialCiphertextsRepository },
@@ -49,6 +51,7 @@ import { LastUsedRecorder } from './usages/last-used-recorder';
   exports: [
     CredentialsService,
     CredentialTransferService,
+    ImportedCredentialsReadBack,
     CredentialCiphertexts,
     CredentialsClient,
     CredentialDeletion,

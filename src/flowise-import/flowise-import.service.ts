@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { isDeepStrictEqual } from 'node:util';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialTransferService } from '../credentials/credential-transfer.service';
 import { CredentialsService } from '../credentials/credentials.service';
+import {
+  ImportedCredentialsReadBack,
+  ReadBackFailure,
+} from '../credentials/imported-credentials-read-back';
 import { PlainData, withoutRedactedValues } from '../core/plain-data';
 import { storageProblems, typeProblems } from './credential-checks';
 import { decryptRows, describeDecryptFailures } from './decrypt-rows';
@@ -32,6 +35,7 @@ export class FlowiseImportService {
   constructor(
     private readonly credentials: CredentialsService,
     private readonly transfer: CredentialTransferService,
+    private readonly readBack: ImportedCredentialsReadBack,
     @Inject(CredentialTypesRegistry) private readonly registry: CredentialTypesRegistry,
   ) {}
 
@@ -137,28 +141,12 @@ export class FlowiseImportService {
   async verify(
     preview: ImportPreview,
     onProgress?: Progress,
-  ): Promise<{ verified: number; failures: { id: string; reason: string }[] }> {
+  ): Promise<{ verified: number; failures: ReadBackFailure[] }> {
     const imported = preview.credentials.filter((credential) => credential.action !== 'skip');
-    const failures: { id: string; reason: string }[] = [];
-    for (const [index, credential] of imported.entries()) {
-      try {
-        const stored = await this.credentials.get(credential.workspaceId, credential.id);
-        const data = await this.credentials.revealPlainData(credential.workspaceId, credential.id);
-        const same =
-          stored.name === credential.name &&
-          stored.credentialName === credential.credentialName &&
-          stored.createdDate === credential.createdDate.toISOString() &&
-          stored.updatedDate === credential.updatedDate.toISOString() &&
-          isDeepStrictEqual(data, withoutRedactedValues(credential.plainData));
-        if (!same) {
-          failures.push({ id: credential.id, reason: 'differs from its Flowise original' });
-        }
-      } catch (error) {
-        failures.push({ id: credential.id, reason: (error as Error).message });
-      }
-      if ((index + 1) % 500 === 0 || index + 1 === imported.length) {
-        onProgress?.(index + 1, imported.length);
-      }
+    const failures: ReadBackFailure[] = [];
+    for (let i = 0; i < imported.length; i += WRITE_BATCH) {
+      failures.push(...(await this.readBack.failures(imported.slice(i, i + WRITE_BATCH))));
+      onProgress?.(Math.min(i + WRITE_BATCH, imported.length), imported.length);
     }
     return { verified: imported.length - failures.length, failures };
   }
