@@ -24,7 +24,8 @@ export interface FlowiseImportOptions {
 
 type Progress = (done: number, total: number) => void;
 
-const WRITE_BATCH = 200;
+/** Credentials per write transaction, and per query of the read-back. */
+const BATCH = 200;
 
 /**
  * Moves credentials in from a Flowise database: reads and decrypts every row first, plans, and
@@ -127,9 +128,9 @@ export class FlowiseImportService {
       throw new Error('The import has problems to solve first; nothing was written');
     }
     const creates = preview.credentials.filter((credential) => credential.action === 'create');
-    for (let i = 0; i < creates.length; i += WRITE_BATCH) {
-      await this.transfer.createImported(creates.slice(i, i + WRITE_BATCH));
-      onProgress?.(Math.min(i + WRITE_BATCH, creates.length), creates.length);
+    for (let i = 0; i < creates.length; i += BATCH) {
+      await this.transfer.createImported(creates.slice(i, i + BATCH));
+      onProgress?.(Math.min(i + BATCH, creates.length), creates.length);
     }
     return creates.length;
   }
@@ -144,9 +145,9 @@ export class FlowiseImportService {
   ): Promise<{ verified: number; failures: ReadBackFailure[] }> {
     const imported = preview.credentials.filter((credential) => credential.action !== 'skip');
     const failures: ReadBackFailure[] = [];
-    for (let i = 0; i < imported.length; i += WRITE_BATCH) {
-      failures.push(...(await this.readBack.failures(imported.slice(i, i + WRITE_BATCH))));
-      onProgress?.(Math.min(i + WRITE_BATCH, imported.length), imported.length);
+    for (let i = 0; i < imported.length; i += BATCH) {
+      failures.push(...(await this.readBack.failures(imported.slice(i, i + BATCH))));
+      onProgress?.(Math.min(i + BATCH, imported.length), imported.length);
     }
     return { verified: imported.length - failures.length, failures };
   }
