@@ -37,8 +37,8 @@ describe('Audited writes lock the chain first, on PostgreSQL', { skip: postgresO
   const waitingForALock = async (text: string) => {
     for (let polls = 0; polls < 100; polls++) {
       const [{ waiting }] = await vault.dataSource.query<{ waiting: number }[]>(
-        "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock'" +
-          ' AND query LIKE $1',
+        'SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database()' +
+          " AND wait_event_type = 'Lock' AND query LIKE $1",
         [`%${text}%`],
       );
       if (waiting > 0) {
