@@ -18,7 +18,7 @@ export function isUniqueViolation(error: unknown): boolean {
  * deadlock_detected (it broke a cycle of lock waits by failing this one) or
  * serialization_failure. Nothing of it stayed.
  */
-export function isRolledBackForConflict(error: unknown): boolean {
+function isRolledBackForConflict(error: unknown): boolean {
   const driverError = (error as { driverError?: { code?: string } }).driverError;
   const code = driverError?.code ?? (error as { code?: string }).code;
   return code === 'SQLITE_BUSY' || code === '40P01' || code === '40001';

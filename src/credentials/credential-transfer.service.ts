@@ -7,6 +7,7 @@ import { PlainData, plainDataProblems, withoutRedactedValues } from '../core/pla
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialEntity } from './credential.entity';
+import { encryptionContextOf } from './credential-encryption-context';
 import { AuditRecorder } from '../core/audit-recorder';
 import { recordExported, recordImported } from './credential-transfer-events';
 import { assertImportable, CredentialImportError } from './credential-import-checks';
@@ -81,10 +82,10 @@ export class CredentialTransferService {
             workspaceId: row.workspaceId,
             createdDate: row.createdDate.toISOString(),
             updatedDate: row.updatedDate.toISOString(),
-            plainDataJson: await this.encryption.decrypt(row.encryptedData, {
-              workspaceId: row.workspaceId,
-              credentialId: row.id,
-            }),
+            plainDataJson: await this.encryption.decrypt(
+              row.encryptedData,
+              encryptionContextOf(row),
+            ),
           });
         } catch {
           failures.push(row.id);

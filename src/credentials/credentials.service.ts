@@ -26,6 +26,7 @@ import { CredentialEntity } from './credential.entity';
 import { CredentialPage, CredentialsRepository } from './credentials.repository';
 import { CredentialWritesRepository } from './credential-writes.repository';
 import { credentialChanged } from './credential-etag';
+import { encryptionContextOf } from './credential-encryption-context';
 import { withRowVersion } from './credential-version';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { toCredentialResponse } from './credential-row-mapper';
@@ -229,7 +230,7 @@ export class CredentialsService {
       const merged = mergePlainData(stored, dto.plainDataObj);
       assertStorable(merged);
       this.types.assertValid(row.credentialName, merged);
-      encryptedData = await this.encryptFor(merged, contextOf(row));
+      encryptedData = await this.encryptFor(merged, encryptionContextOf(row));
       changedKeys = keysThatDiffer(stored, merged);
     }
     const updated: CredentialEntity = {
@@ -245,7 +246,7 @@ export class CredentialsService {
 
   private async decrypt(row: CredentialEntity): Promise<PlainData> {
     return JSON.parse(
-      await this.encryption.decrypt(row.encryptedData, contextOf(row)),
+      await this.encryption.decrypt(row.encryptedData, encryptionContextOf(row)),
     ) as PlainData;
   }
 
@@ -275,10 +276,6 @@ export class CredentialsService {
     }
     return row;
   }
-}
-
-function contextOf(row: CredentialEntity): EncryptionContext {
-  return { workspaceId: row.workspaceId, credentialId: row.id };
 }
 
 function workspaceGone(workspaceId: string): GoneException {

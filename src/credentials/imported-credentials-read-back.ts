@@ -5,6 +5,7 @@ import { EncryptionProvider } from '../core/encryption.provider';
 import { withoutRedactedValues } from '../core/plain-data';
 import { InjectVaultRepository } from '../core/vault-data-source';
 import { CredentialEntity } from './credential.entity';
+import { encryptionContextOf } from './credential-encryption-context';
 import { ImportedCredential } from './credential-transfer.service';
 
 /** A credential that did not read back as it was imported, and why (never a value). */
@@ -50,8 +51,9 @@ export class ImportedCredentialsReadBack {
   ): Promise<string | undefined> {
     let plainData: unknown;
     try {
-      const context = { workspaceId: row.workspaceId, credentialId: row.id };
-      plainData = JSON.parse(await this.encryption.decrypt(row.encryptedData, context));
+      plainData = JSON.parse(
+        await this.encryption.decrypt(row.encryptedData, encryptionContextOf(row)),
+      );
     } catch {
       return "does not decrypt under this vault's keys";
     }
