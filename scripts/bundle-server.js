@@ -16,6 +16,7 @@ const { build } = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
 const { blankRedundantNames } = require('./redundant-names');
+const { lazyDateFormatters } = require('./lazy-date-formatters');
 
 const root = path.join(__dirname, '..');
 const dist = path.resolve(process.argv[2] ?? path.join(root, 'dist'));
@@ -115,7 +116,7 @@ async function bundle() {
     logLevel: 'warning',
     // The Swagger plugin's generated metadata repeats `enum` beside ours; the last one wins, as in dist/.
     logOverride: { 'duplicate-object-key': 'silent' },
-    plugins: [ownLocation],
+    plugins: [lazyDateFormatters, ownLocation],
     metafile: true,
   });
   if (result.errors.length > 0) {

@@ -5,7 +5,11 @@ import { BUILT_IN_ALIASES, BUILT_IN_TYPES } from './catalogue/built-in-catalogue
 import { credentialDataProblems } from './credential-data';
 import { describeFields } from './credential-fields';
 import { redactPlainData } from './redacted-plain-data';
-import { CREDENTIAL_TYPE_NAME_PATTERN, CredentialTypeDefinition } from './credential-type';
+import {
+  compareTypeNames,
+  CREDENTIAL_TYPE_NAME_PATTERN,
+  CredentialTypeDefinition,
+} from './credential-type';
 import { CredentialTypesMode } from '../core/credential-types-mode';
 import { loadCustomTypesFile } from './custom-types-file';
 import { CredentialFieldDto } from './dto/credential-field.dto';
@@ -48,7 +52,7 @@ export class CredentialTypesRegistry {
 
   /** Every type, sorted by name. */
   list(): CredentialTypeDefinition[] {
-    return [...this.types.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.types.values()].sort((a, b) => compareTypeNames(a.name, b.name));
   }
 
   /** Every type, or those with one of these names or aliases. */
@@ -92,7 +96,7 @@ export class CredentialTypesRegistry {
 
   /** Every name a client may send as `credentialName`, aliases included. */
   names(): string[] {
-    return [...this.types.keys(), ...this.aliases.keys()].sort((a, b) => a.localeCompare(b));
+    return [...this.types.keys(), ...this.aliases.keys()].sort(compareTypeNames);
   }
 
   /** The known names closest to a misspelt one, closest first. */
@@ -102,7 +106,7 @@ export class CredentialTypesRegistry {
     return this.names()
       .map((candidate) => ({ candidate, cost: suggestionCost(wanted, candidate.toLowerCase()) }))
       .filter(({ cost }) => cost <= tolerance)
-      .sort((a, b) => a.cost - b.cost || a.candidate.localeCompare(b.candidate))
+      .sort((a, b) => a.cost - b.cost || compareTypeNames(a.candidate, b.candidate))
       .slice(0, MAX_SUGGESTIONS)
       .map(({ candidate }) => candidate);
   }

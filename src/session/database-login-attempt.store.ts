@@ -25,7 +25,9 @@ export class DatabaseLoginAttemptStore implements LoginAttemptStore {
   async take(budgets: readonly AttemptBudget[], windowMs: number, now: number): Promise<number> {
     await this.sweep(now);
     const taken: string[] = [];
-    for (const { key, max } of [...budgets].sort((a, b) => a.key.localeCompare(b.key))) {
+    for (const { key, max } of [...budgets].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    )) {
       await this.openWindow(key, windowMs, now);
       const counted = await this.attempts.update(
         { key, count: LessThan(max) },

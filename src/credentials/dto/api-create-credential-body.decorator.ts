@@ -4,7 +4,11 @@ import {
   BUILT_IN_ALIASES,
   BUILT_IN_TYPES,
 } from '../../credential-types/catalogue/built-in-catalogue';
-import { CredentialTypeDefinition, isRequiredInput } from '../../credential-types/credential-type';
+import {
+  compareTypeNames,
+  CredentialTypeDefinition,
+  isRequiredInput,
+} from '../../credential-types/credential-type';
 
 /** The reference page's most used types, by the name clients send. */
 export const DOCUMENTED_CREDENTIAL_NAMES = [
@@ -62,7 +66,7 @@ export function credentialBodyExamples(): Record<
  */
 export function ApiCreateCredentialBody(): MethodDecorator {
   const names = [...BUILT_IN_TYPES.map((type) => type.name), ...Object.keys(BUILT_IN_ALIASES)].sort(
-    (a, b) => a.localeCompare(b),
+    compareTypeNames,
   );
   return ApiBody({
     type: CreateCredentialDto,
