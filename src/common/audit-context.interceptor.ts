@@ -29,25 +29,33 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class AuditContextInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<AuditedRequest>();
-    if (READS.has(request.method ?? '')) {
-      return next.handle();
-    }
-    const audit = auditContextOf(request);
-    return new Observable((subscriber) => {
-      let subscription: Subscription | undefined;
-      let finished: (() => void) | undefined;
-      // The context lasts until the handler's answer completes, fails or is unsubscribed.
-      void AuditContext.run(audit, () => {
-        subscription = next.handle().subscribe(subscriber);
-        return new Promise<void>((resolve) => (finished = resolve));
-      });
-      return () => {
-        subscription?.unsubscribe();
-        finished?.();
-      };
-    });
+    return handleInAuditContext(context, next);
   }
+}
+
+/** The handler's answer, run inside an AuditContext for a write (see AuditContextInterceptor). */
+export function handleInAuditContext(
+  context: ExecutionContext,
+  next: CallHandler,
+): Observable<unknown> {
+  const request = context.switchToHttp().getRequest<AuditedRequest>();
+  if (READS.has(request.method ?? '')) {
+    return next.handle();
+  }
+  const audit = auditContextOf(request);
+  return new Observable((subscriber) => {
+    let subscription: Subscription | undefined;
+    let finished: (() => void) | undefined;
+    // The context lasts until the handler's answer completes, fails or is unsubscribed.
+    void AuditContext.run(audit, () => {
+      subscription = next.handle().subscribe(subscriber);
+      return new Promise<void>((resolve) => (finished = resolve));
+    });
+    return () => {
+      subscription?.unsubscribe();
+      finished?.();
+    };
+  });
 }
 
 export function auditContextOf(request: AuditedRequest): AuditRequestContext {

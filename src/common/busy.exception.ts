@@ -1,6 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 
-/** 503 for work refused because a bounded queue is full; `RetryAfterInterceptor` sends the header. */
+/** 503 for work refused because a bounded queue is full; `answerServerStateErrors` sends Retry-After. */
 export class BusyException extends ServiceUnavailableException {
   constructor(
     message: string,

@@ -5,8 +5,9 @@ import {
   Injectable,
   NestInterceptor,
 } from '@nestjs/common';
-import { catchError, Observable, throwError } from 'rxjs';
+import { catchError, MonoTypeOperatorFunction, Observable, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { BusyException } from './busy.exception';
 import { isDatabaseUnavailable, unavailableOr } from './database-unavailable';
 import { isStorageFull } from './storage-full';
 import { markStorageFull } from './storage-state';
@@ -14,39 +15,57 @@ import { InjectVaultDataSource } from '../core/vault-data-source';
 
 export const INSUFFICIENT_STORAGE = 507;
 
+interface HeaderWriter {
+  header(name: string, value: string): unknown;
+}
+
 /**
- * A write that failed for want of disk space is the server's state, not a bug: 507
- * Insufficient Storage (RFC 4918) says so, unlike a bare 500, and is safe to retry once space
- * is back. Readiness (`/health`) fails meanwhile; reads keep being served. Likewise a database
- * that cannot be reached (lost PostgreSQL connections) answers 503 with Retry-After.
+ * The errors that are the server's state, not a bug, as the answers that say so:
+ * - a write that failed for want of disk space: 507 Insufficient Storage (RFC 4918), unlike a
+ *   bare 500, and safe to retry once space is back. Readiness (`/health`) fails meanwhile;
+ *   reads keep being served;
+ * - a database that cannot be reached (lost PostgreSQL connections): 503 with Retry-After;
+ * - work refused by a full queue (BusyException): its 503 gets the Retry-After it names.
  */
+export function answerServerStateErrors<T>(
+  context: ExecutionContext,
+  dataSource: DataSource,
+): MonoTypeOperatorFunction<T> {
+  return catchError((error: unknown) => {
+    if (isDatabaseUnavailable(error)) {
+      // The pool reconnects for the next request.
+      return throwError(() => unavailableOr(context, error));
+    }
+    if (error instanceof BusyException) {
+      context
+        .switchToHttp()
+        .getResponse<HeaderWriter>()
+        .header('Retry-After', String(error.retryAfterSeconds));
+    }
+    if (!isStorageFull(error)) {
+      return throwError(() => error);
+    }
+    markStorageFull(dataSource);
+    return throwError(
+      () =>
+        new HttpException(
+          {
+            statusCode: INSUFFICIENT_STORAGE,
+            message: 'The server is out of storage: nothing was saved. Retry later.',
+            error: 'Insufficient Storage',
+          },
+          INSUFFICIENT_STORAGE,
+        ),
+    );
+  });
+}
+
+/** answerServerStateErrors for the controllers that record no audit event. */
 @Injectable()
 export class StorageErrorsInterceptor implements NestInterceptor {
   constructor(@InjectVaultDataSource() private readonly dataSource: DataSource) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return next.handle().pipe(
-      catchError((error: unknown) => {
-        if (isDatabaseUnavailable(error)) {
-          // A lost PostgreSQL connection: 503, not 500; the pool reconnects for the next request.
-          return throwError(() => unavailableOr(context, error));
-        }
-        if (!isStorageFull(error)) {
-          return throwError(() => error);
-        }
-        markStorageFull(this.dataSource);
-        return throwError(
-          () =>
-            new HttpException(
-              {
-                statusCode: INSUFFICIENT_STORAGE,
-                message: 'The server is out of storage: nothing was saved. Retry later.',
-                error: 'Insufficient Storage',
-              },
-              INSUFFICIENT_STORAGE,
-            ),
-        );
-      }),
-    );
+    return next.handle().pipe(answerServerStateErrors(context, this.dataSource));
   }
 }

@@ -31,9 +31,7 @@ import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
-import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
-import { AuditContextInterceptor } from '../common/audit-context.interceptor';
-import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
+import { VaultRequestInterceptor } from '../common/vault-request.interceptor';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { CredentialCreateRecovery } from './credential-create-recovery';
 import { IfMatch } from './credential-etag';
@@ -54,7 +52,7 @@ interface HeaderWriter {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(VaultRequestInterceptor)
 @Controller('credentials')
 export class CredentialsController {
   constructor(

@@ -23,9 +23,7 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { Principal } from '../core/principal';
 import { SessionService } from './session.service';
-import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
-import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
-import { AuditContextInterceptor } from '../common/audit-context.interceptor';
+import { VaultRequestInterceptor } from '../common/vault-request.interceptor';
 
 /** The 403 of the operations that need one of our users, not an API key or an external token. */
 const NOT_A_SIGNED_IN_USER = {
@@ -35,7 +33,7 @@ const NOT_A_SIGNED_IN_USER = {
 
 @ApiTags('auth')
 @UsePipes(validationPipe)
-@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(VaultRequestInterceptor)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly sessions: SessionService) {}

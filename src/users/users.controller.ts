@@ -8,7 +8,6 @@ import { validationPipe } from '../common/validation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
-import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
 import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 
 /** Instance administration: only instance admins may call these. */
@@ -16,7 +15,7 @@ import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
-@UseInterceptors(StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(StorageErrorsInterceptor)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -24,9 +24,7 @@ import { AddMemberDto, MemberResponseDto, UpdateMemberDto } from './dto/member.d
 import { WorkspaceNameDto } from './dto/workspace-name.dto';
 import { WorkspaceResponseDto } from './dto/workspace-response.dto';
 import { WorkspaceAdminService } from './workspace-admin.service';
-import { RetryAfterInterceptor } from '../common/retry-after.interceptor';
-import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
-import { AuditContextInterceptor } from '../common/audit-context.interceptor';
+import { VaultRequestInterceptor } from '../common/vault-request.interceptor';
 
 const NO_WORKSPACE = {
   description: 'No such workspace among yours',
@@ -51,7 +49,7 @@ const SIGNED_IN_USER = "This endpoint needs a signed-in user's access token (POS
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
-@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor, RetryAfterInterceptor)
+@UseInterceptors(VaultRequestInterceptor)
 @Controller('workspaces')
 export class WorkspacesController {
   constructor(private readonly admin: WorkspaceAdminService) {}

@@ -17,8 +17,7 @@ import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { PermissionsGuard } from '../../auth/permissions.guard';
 import { RequirePermissions } from '../../auth/require-permissions.decorator';
 import { ApiBearerProtected, ApiErrorResponses } from '../../common/api-error-responses.decorator';
-import { AuditContextInterceptor } from '../../common/audit-context.interceptor';
-import { StorageErrorsInterceptor } from '../../common/storage-errors.interceptor';
+import { VaultRequestInterceptor } from '../../common/vault-request.interceptor';
 import { validationPipe } from '../../common/validation';
 import { CredentialUsagesService } from './credential-usages.service';
 import { CredentialUsageResponseDto, RecordCredentialUsageDto } from './dto/credential-usage.dto';
@@ -36,7 +35,7 @@ const NOT_FOUND = {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UseInterceptors(AuditContextInterceptor, StorageErrorsInterceptor)
+@UseInterceptors(VaultRequestInterceptor)
 @UsePipes(validationPipe)
 @Controller('credentials/:id/usages')
 export class CredentialUsagesController {
