@@ -3,6 +3,7 @@ import { AuditEventEntity } from '../audit/audit-event.entity';
 import { CreateAuditTrail1764800000000 } from './migrations/1764800000000-create-audit-trail';
 import { CreateAuditedCredentialWrite1764900000000 } from './migrations/1764900000000-create-audited-credential-write';
 import { LockAuditHeadFirst1765000000000 } from './migrations/1765000000000-lock-audit-head-first';
+import { UsagesGoWithTheirCredential1765100000000 } from './migrations/1765100000000-usages-go-with-their-credential';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { RefreshTokenEntity } from '../session/refresh-token.entity';
 import { CredentialEntity } from '../credentials/credential.entity';
@@ -61,4 +62,5 @@ export const CREDENTIALS_MIGRATIONS = [
   CreateAuditTrail1764800000000,
   CreateAuditedCredentialWrite1764900000000,
   LockAuditHeadFirst1765000000000,
+  UsagesGoWithTheirCredential1765100000000,
 ];

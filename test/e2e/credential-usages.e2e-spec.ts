@@ -90,4 +90,40 @@ describe('Where a credential is used, and safe delete (standalone server)', () =
     expect(forbidden.status).toBe(403);
     expect((await server().get(`${BASE}/${id}/usages`)).status).toBe(401);
   });
+
+  it("answers another workspace's delete of a used credential with 404, not 409", async () => {
+    const id = await created();
+    const auth = { Authorization: `Bearer ${token}` };
+    expect((await server().put(`${BASE}/${id}/usages/chatflow/flow-x`).set(auth)).status).toBe(200);
+    const other = { Authorization: `Bearer ${t.tokenFor({ workspaceId: 'ws-other' })}` };
+    for (const query of ['', '?force=true']) {
+      const refused = await server().delete(`${BASE}/${id}${query}`).set(other);
+      expect(refused.status).toBe(404);
+      expect(refused.body).toMatchObject({ message: `Credential ${id} not found` });
+    }
+    // Unchanged: still there, still used.
+    const list = await server().get(`${BASE}/${id}/usages`).set(auth);
+    expect(list.body).toEqual([expect.objectContaining({ kind: 'chatflow', id: 'flow-x' })]);
+  });
+
+  it('drops the usages in the statement that deletes the credential, however it is deleted', async () => {
+    const auth = { Authorization: `Bearer ${token}` };
+    const [kept, gone] = [await created(), await created()];
+    for (const id of [kept, gone]) {
+      expect((await server().put(`${BASE}/${id}/usages/agent/a-${id}`).set(auth)).status).toBe(200);
+    }
+    const dataSource = t.app.get(DataSource);
+    const usageIdsOf = async (id: string): Promise<unknown[]> =>
+      dataSource.query(
+        `SELECT "usageId" FROM vault_credential_usage WHERE "credentialId" = ${dataSource.driver.createParameter('id', 0)}`,
+        [id],
+      );
+    // A delete by hand, outside the API: the database itself keeps no orphan.
+    await dataSource.query(
+      `DELETE FROM vault_credential WHERE id = ${dataSource.driver.createParameter('id', 0)}`,
+      [gone],
+    );
+    expect(await usageIdsOf(gone)).toEqual([]);
+    expect(await usageIdsOf(kept)).toEqual([{ usageId: `a-${kept}` }]);
+  });
 });

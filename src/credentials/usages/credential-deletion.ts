@@ -4,7 +4,8 @@ import { CredentialUsagesService } from './credential-usages.service';
 
 /**
  * A safe delete: a credential that something still uses is refused with 409 and the list of its
- * usages, unless the caller forces it; its usages go with it.
+ * usages, unless the caller forces it; its usages go with it, in the statement that deletes it
+ * (migration 1765100000000).
  */
 @Injectable()
 export class CredentialDeletion {
@@ -18,7 +19,9 @@ export class CredentialDeletion {
     id: string,
     options: { force?: boolean; ifMatch?: number[] } = {},
   ): Promise<void> {
-    if (options.force !== true) {
+    // Ids are stored in lower case. Unused (the usual case), the delete itself answers 404 for a
+    // credential that is not in the workspace; used, the lookup below does, before the 409.
+    if (options.force !== true && (await this.usages.isInUse(id.toLowerCase()))) {
       const credential = await this.credentials.get(workspaceId, id);
       const usages = await this.usages.usagesOf(credential.id);
       if (usages.length > 0) {
@@ -33,6 +36,5 @@ export class CredentialDeletion {
       }
     }
     await this.credentials.remove(workspaceId, id, options.ifMatch);
-    await this.usages.removeAllOf(id.toLowerCase());
   }
 }

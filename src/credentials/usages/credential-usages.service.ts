@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { InjectVaultRepository } from '../../core/vault-data-source';
 import { Repository } from 'typeorm';
+import { SqliteStatements } from '../../core/sqlite-statements';
 import { isUniqueViolation } from '../../common/database-errors';
 import { validateInput } from '../../common/validation';
 import { AUDIT_ACTIONS } from '../../core/audit-actions';
@@ -23,12 +24,27 @@ import {
  */
 @Injectable()
 export class CredentialUsagesService {
+  /** On SQLite, isInUse runs as a prepared statement (see SqliteStatements). */
+  private readonly sqlite: SqliteStatements | undefined;
+  private readonly inUseSql: string;
+
   constructor(
     @InjectVaultRepository(CredentialUsageEntity)
     private readonly usages: Repository<CredentialUsageEntity>,
     private readonly credentials: CredentialsService,
     private readonly audit: AuditRecorder,
-  ) {}
+  ) {
+    const { connection } = usages.manager;
+    const { driver } = connection;
+    const table = driver.escape(usages.metadata.tableName);
+    const credentialId = driver.escape(
+      usages.metadata.findColumnWithPropertyName('credentialId')!.databaseName,
+    );
+    this.inUseSql =
+      `SELECT 1 AS ${driver.escape('used')} FROM ${table}` +
+      ` WHERE ${credentialId} = ${driver.createParameter('credentialId', 0)} LIMIT 1`;
+    this.sqlite = SqliteStatements.of(connection);
+  }
 
   /** Records (or relabels) a usage; recording the same one twice changes nothing else. */
   async record(
@@ -101,8 +117,15 @@ export class CredentialUsagesService {
     return rows.map(toUsageResponse);
   }
 
-  async removeAllOf(credentialId: string): Promise<void> {
-    await this.usages.delete({ credentialId });
+  /**
+   * Whether anything uses the credential: the question every delete asks, so one indexed read
+   * (a prepared statement on SQLite) rather than a query builder and a list.
+   */
+  async isInUse(credentialId: string): Promise<boolean> {
+    const rows = this.sqlite
+      ? await this.sqlite.all(this.inUseSql, [credentialId])
+      : await this.usages.query(this.inUseSql, [credentialId]);
+    return (rows as unknown[]).length > 0;
   }
 }
 
