@@ -122,10 +122,10 @@ export class CredentialUsagesService {
    * (a prepared statement on SQLite) rather than a query builder and a list.
    */
   async isInUse(credentialId: string): Promise<boolean> {
-    const rows = this.sqlite
+    const rows: unknown[] = this.sqlite
       ? await this.sqlite.all(this.inUseSql, [credentialId])
-      : await this.usages.query(this.inUseSql, [credentialId]);
-    return (rows as unknown[]).length > 0;
+      : await this.usages.query<unknown[]>(this.inUseSql, [credentialId]);
+    return rows.length > 0;
   }
 }
 
