@@ -79,10 +79,11 @@ describe(
       const triggers = await dataSource.query<{ tbl_name: string }[]>(
         "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'",
       );
-      // The counter's three on the credential table; the audited write's three on its view.
+      // The counter's three and the usages' one on the credential table; the audited write's
+      // three on its view.
       expect(triggers.map((trigger) => trigger.tbl_name).sort()).toEqual([
         ...Array<string>(3).fill('vault_audited_credential_write'),
-        ...Array<string>(3).fill('vault_credential'),
+        ...Array<string>(4).fill('vault_credential'),
       ]);
       const session = await login(t, expected, expected.workspaceId);
       const created = await request(t.http())
