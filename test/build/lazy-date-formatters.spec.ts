@@ -53,7 +53,7 @@ describe('lazyDateFormatters (bundle-server.js)', () => {
     };
     const module = { exports: {} as Loggers };
     const intl = { ...Intl, DateTimeFormat: RecordingDateTimeFormat };
-    // The bundle's `Intl` is this parameter: the real one, with a recording DateTimeFormat.
+    // The bundle's `Intl` is this parameter, whose DateTimeFormat records what it builds.
     const load = runInThisContext(`(function (module, exports, require, Intl) {${code}\n})`) as (
       ...args: unknown[]
     ) => void;
