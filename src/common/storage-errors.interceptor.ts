@@ -8,7 +8,7 @@ import {
 import { catchError, MonoTypeOperatorFunction, Observable, throwError } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { BusyException } from './busy.exception';
-import { isDatabaseUnavailable, unavailableOr } from './database-unavailable';
+import { databaseUnavailable, isDatabaseUnavailable } from './database-unavailable';
 import { isStorageFull } from './storage-full';
 import { markStorageFull } from './storage-state';
 import { InjectVaultDataSource } from '../core/vault-data-source';
@@ -32,15 +32,14 @@ export function answerServerStateErrors<T>(
   dataSource: DataSource,
 ): MonoTypeOperatorFunction<T> {
   return catchError((error: unknown) => {
-    if (isDatabaseUnavailable(error)) {
-      // The pool reconnects for the next request.
-      return throwError(() => unavailableOr(context, error));
-    }
-    if (error instanceof BusyException) {
+    // A lost database is a busy moment too: the pool reconnects for the next request.
+    const answer = isDatabaseUnavailable(error) ? databaseUnavailable() : error;
+    if (answer instanceof BusyException) {
       context
         .switchToHttp()
         .getResponse<HeaderWriter>()
-        .header('Retry-After', String(error.retryAfterSeconds));
+        .header('Retry-After', String(answer.retryAfterSeconds));
+      return throwError(() => answer);
     }
     if (!isStorageFull(error)) {
       return throwError(() => error);

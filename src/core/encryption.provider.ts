@@ -4,6 +4,14 @@ export interface EncryptionContext {
   readonly credentialId: string;
 }
 
+/** A stored credential's context: it decrypts only as this workspace's, this id's. */
+export function encryptionContextOf(row: {
+  readonly workspaceId: string;
+  readonly id: string;
+}): EncryptionContext {
+  return { workspaceId: row.workspaceId, credentialId: row.id };
+}
+
 /**
  * Encrypts credential secrets at rest. The default is AES-256-GCM with a local key; a host can
  * pass its own implementation (a KMS, an HSM) in the module options.

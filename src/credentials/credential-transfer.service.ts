@@ -2,12 +2,11 @@ import { BadRequestException, ConflictException, Inject, Injectable } from '@nes
 import { InjectVaultRepository } from '../core/vault-data-source';
 import { In, MoreThan, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/database-errors';
-import { EncryptionProvider } from '../core/encryption.provider';
+import { encryptionContextOf, EncryptionProvider } from '../core/encryption.provider';
 import { PlainData, plainDataProblems, withoutRedactedValues } from '../core/plain-data';
 import { isWorkspaceId, WORKSPACE_ID_RULE } from '../core/workspace-id';
 import { CredentialTypesRegistry } from '../credential-types/credential-types.registry';
 import { CredentialEntity } from './credential.entity';
-import { encryptionContextOf } from './credential-encryption-context';
 import { AuditRecorder } from '../core/audit-recorder';
 import { recordExported, recordImported } from './credential-transfer-events';
 import { assertImportable, CredentialImportError } from './credential-import-checks';
@@ -151,10 +150,10 @@ export class CredentialTransferService {
         name: credential.name,
         credentialName: credential.credentialName,
         workspaceId,
-        encryptedData: await this.encryption.encrypt(credential.plainDataJson, {
-          workspaceId,
-          credentialId: credential.id,
-        }),
+        encryptedData: await this.encryption.encrypt(
+          credential.plainDataJson,
+          encryptionContextOf({ workspaceId, id: credential.id }),
+        ),
         createdDate: new Date(credential.createdDate),
         updatedDate: new Date(credential.updatedDate),
         version: previous ? previous.version + 1 : 1,
@@ -206,10 +205,10 @@ export class CredentialTransferService {
         workspaceId: credential.workspaceId,
         name: credential.name,
         credentialName: credential.credentialName,
-        encryptedData: await this.encryption.encrypt(JSON.stringify(plainData), {
-          workspaceId: credential.workspaceId,
-          credentialId: credential.id,
-        }),
+        encryptedData: await this.encryption.encrypt(
+          JSON.stringify(plainData),
+          encryptionContextOf(credential),
+        ),
         createdDate: credential.createdDate,
         updatedDate: credential.updatedDate,
         version: 1,

@@ -26,7 +26,6 @@ import { CredentialEntity } from './credential.entity';
 import { CredentialPage, CredentialsRepository } from './credentials.repository';
 import { CredentialWritesRepository } from './credential-writes.repository';
 import { credentialChanged } from './credential-etag';
-import { encryptionContextOf } from './credential-encryption-context';
 import { withRowVersion } from './credential-version';
 import { CreateCredentialDto } from './dto/create-credential.dto';
 import { toCredentialResponse } from './credential-row-mapper';
@@ -35,7 +34,11 @@ import { CredentialResponseDto } from './dto/credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
 import { LastUsedRecorder } from './usages/last-used-recorder';
-import { EncryptionContext, EncryptionProvider } from '../core/encryption.provider';
+import {
+  EncryptionContext,
+  encryptionContextOf,
+  EncryptionProvider,
+} from '../core/encryption.provider';
 import {
   keepsStoredData,
   mergePlainData,

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { In, Repository } from 'typeorm';
-import { EncryptionProvider } from '../core/encryption.provider';
+import { encryptionContextOf, EncryptionProvider } from '../core/encryption.provider';
 import { withoutRedactedValues } from '../core/plain-data';
 import { InjectVaultRepository } from '../core/vault-data-source';
 import { CredentialEntity } from './credential.entity';
-import { encryptionContextOf } from './credential-encryption-context';
 import { ImportedCredential } from './credential-transfer.service';
 
 /** A credential that did not read back as it was imported, and why (never a value). */

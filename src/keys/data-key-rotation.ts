@@ -7,6 +7,7 @@ import {
   StoredCiphertext,
 } from '../core/credential-ciphertexts';
 import { InvalidationBus } from '../core/invalidation-bus';
+import { encryptionContextOf } from '../core/encryption.provider';
 import { VaultTelemetry } from '../core/vault-telemetry';
 import { KeyCustody } from './key-custody';
 import { KeyOperationEvents } from './key-operation-events';
@@ -191,7 +192,7 @@ export class DataKeyRotation {
   ): Promise<CiphertextReplacement[]> {
     const replacements: CiphertextReplacement[] = [];
     for (const row of rows) {
-      const context = { workspaceId: row.workspaceId, credentialId: row.id };
+      const context = encryptionContextOf(row);
       try {
         const plaintext = await this.encryption.decrypt(row.encryptedData, context);
         replacements.push({

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CredentialCiphertexts } from '../core/credential-ciphertexts';
+import { encryptionContextOf } from '../core/encryption.provider';
 import { readKeyCanary, verifyKeyCanary } from './key-canary';
 import { KeyCustody } from './key-custody';
 import { envelopeKey } from './key-hierarchy-encryption.provider';
@@ -64,10 +65,7 @@ export class KeyVerification {
               : 'unknown format';
         byDataKey[dataKey] = (byDataKey[dataKey] ?? 0) + 1;
         try {
-          await encryption.decrypt(row.encryptedData, {
-            workspaceId: row.workspaceId,
-            credentialId: row.id,
-          });
+          await encryption.decrypt(row.encryptedData, encryptionContextOf(row));
           decrypted++;
           const masterKey =
             key.kind === 'data-key'
