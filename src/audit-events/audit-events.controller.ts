@@ -1,4 +1,4 @@
-import { Controller, Get, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query, UseGuards, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AuditEventsReader } from '../audit/audit-events.reader';
 import { CurrentWorkspace } from '../auth/current-workspace.decorator';
@@ -6,7 +6,7 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { PermissionsGuard } from '../auth/permissions.guard';
 import { RequirePermissions } from '../auth/require-permissions.decorator';
 import { ApiBearerProtected, ApiErrorResponses } from '../common/api-error-responses.decorator';
-import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
+import { ServerStateErrorsFilter } from '../common/server-state-errors.filter';
 import { validationPipe } from '../common/validation';
 import {
   AuditEventPageResponseDto,
@@ -17,7 +17,7 @@ import { AUDIT_PAGE_SIZE, ListAuditEventsQueryDto } from './dto/list-audit-event
 @ApiTags('audit')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UseInterceptors(StorageErrorsInterceptor)
+@UseFilters(ServerStateErrorsFilter)
 @Controller('audit-events')
 export class AuditEventsController {
   constructor(private readonly reader: AuditEventsReader) {}

@@ -19,7 +19,8 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Runs the handler inside an AuditContext naming the verified caller, the request id, the source
  * address and the user agent, so services record events without passing the request around.
- * Put on the vault's own controllers (after their guards), never globally.
+ * Put on the vault's own write routes (after their guards; `@AuditWrites()` does it for a
+ * controller), never globally.
  *
  * Reads record no event and get no context: an open context switches on async hooks that cost
  * every promise of the process (see ScopedAsyncContext), 16 % of a read's CPU. A read that one

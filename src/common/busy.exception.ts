@@ -1,6 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 
-/** 503 for work refused because a bounded queue is full; `answerServerStateErrors` sends Retry-After. */
+/** 503 for work refused because a bounded queue is full; ServerStateErrorsFilter sends Retry-After. */
 export class BusyException extends ServiceUnavailableException {
   constructor(
     message: string,

@@ -24,8 +24,8 @@ interface HeaderWriter {
  * every 503 (a full queue, a failing readiness check, a lost database) tells the client when to
  * retry. Anything else goes to Nest's own handling, unchanged.
  *
- * The controllers' interceptors answer these errors too (answerServerStateErrors), for apps that
- * embed the vault without this filter.
+ * The vault's controllers answer these errors with a filter of their own too
+ * (ServerStateErrorsFilter), for apps that embed the vault without this one.
  */
 @Catch()
 export class UnavailableAnswerFilter extends BaseExceptionFilter {

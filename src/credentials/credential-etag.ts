@@ -3,6 +3,7 @@ import {
   ExecutionContext,
   PreconditionFailedException,
 } from '@nestjs/common';
+import { rowVersionOf } from './credential-version';
 
 /**
  * A credential's strong entity tag is its row version, which every write increments: `"3"`.
@@ -10,6 +11,26 @@ import {
  */
 export function credentialETag(version: number): string {
   return `"${version}"`;
+}
+
+/** What Express's and Fastify's responses both offer. */
+export interface HeaderWriter {
+  header(name: string, value: string): unknown;
+}
+
+/**
+ * The credential response `answer` resolves to, once its `ETag` is set on `reply`. A matching
+ * `If-None-Match` then turns a GET into a 304 at the HTTP edge (Fastify:
+ * `src/http/conditional-get.ts`; Express does it itself). Set by the handler rather than by an
+ * interceptor, which would wrap the request in rxjs observables (measured: a fifth of a get's CPU).
+ */
+export async function sendingETag<T>(reply: HeaderWriter, answer: Promise<T>): Promise<T> {
+  const response = await answer;
+  const version = rowVersionOf(response);
+  if (version !== undefined) {
+    reply.header('ETag', credentialETag(version));
+  }
+  return response;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   Req,
   Res,
   UseGuards,
-  UseInterceptors,
+  UseFilters,
 } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -31,10 +31,11 @@ import { CredentialResponseDto } from './dto/credential-response.dto';
 import { DeleteCredentialResponseDto } from './dto/delete-credential-response.dto';
 import { ListCredentialsQueryDto } from './dto/list-credentials-query.dto';
 import { UpdateCredentialDto } from './dto/update-credential.dto';
-import { VaultRequestInterceptor } from '../common/vault-request.interceptor';
+import { AuditWrites } from '../common/audit-writes.decorator';
+import { ServerStateErrorsFilter } from '../common/server-state-errors.filter';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { CredentialCreateRecovery } from './credential-create-recovery';
-import { IfMatch } from './credential-etag';
+import { HeaderWriter, IfMatch, sendingETag } from './credential-etag';
 import {
   ApiIfMatch,
   ApiIfNoneMatch,
@@ -44,15 +45,11 @@ import { CredentialDeletion } from './usages/credential-deletion';
 import { CredentialInUseResponseDto } from './usages/dto/credential-in-use-response.dto';
 import { DeleteCredentialQueryDto } from './usages/dto/delete-credential-query.dto';
 
-/** What Express's and Fastify's responses both offer, so the controller needs neither. */
-interface HeaderWriter {
-  header(name: string, value: string): unknown;
-}
-
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UseInterceptors(VaultRequestInterceptor)
+@UseFilters(ServerStateErrorsFilter)
+@AuditWrites()
 @Controller('credentials')
 export class CredentialsController {
   constructor(
@@ -116,8 +113,9 @@ export class CredentialsController {
   getCredential(
     @CurrentWorkspace() workspaceId: string,
     @Param('id') id: string,
+    @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialForEditResponseDto> {
-    return this.credentials.getForEdit(workspaceId, id);
+    return sendingETag(response, this.credentials.getForEdit(workspaceId, id));
   }
 
   /**
@@ -162,8 +160,9 @@ export class CredentialsController {
   createCredential(
     @CurrentWorkspace() workspaceId: string,
     @Body() body: CreateCredentialDto,
+    @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialResponseDto> {
-    return this.credentials.create(workspaceId, body);
+    return sendingETag(response, this.credentials.create(workspaceId, body));
   }
 
   /** Rename a credential and/or merge new secret fields into it. */
@@ -190,8 +189,9 @@ export class CredentialsController {
     @Param('id') id: string,
     @Body() body: UpdateCredentialDto,
     @IfMatch() ifMatch: number[] | undefined,
+    @Res({ passthrough: true }) response: HeaderWriter,
   ): Promise<CredentialResponseDto> {
-    return this.credentials.update(workspaceId, id, body, ifMatch);
+    return sendingETag(response, this.credentials.update(workspaceId, id, body, ifMatch));
   }
 
   /**

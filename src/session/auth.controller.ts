@@ -7,7 +7,7 @@ import {
   Ip,
   Post,
   UseGuards,
-  UseInterceptors,
+  UseFilters,
   UsePipes,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
@@ -23,7 +23,8 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { LoginThrottleGuard } from './login-throttle.guard';
 import { Principal } from '../core/principal';
 import { SessionService } from './session.service';
-import { VaultRequestInterceptor } from '../common/vault-request.interceptor';
+import { AuditWrites } from '../common/audit-writes.decorator';
+import { ServerStateErrorsFilter } from '../common/server-state-errors.filter';
 
 /** The 403 of the operations that need one of our users, not an API key or an external token. */
 const NOT_A_SIGNED_IN_USER = {
@@ -33,7 +34,8 @@ const NOT_A_SIGNED_IN_USER = {
 
 @ApiTags('auth')
 @UsePipes(validationPipe)
-@UseInterceptors(VaultRequestInterceptor)
+@UseFilters(ServerStateErrorsFilter)
+@AuditWrites()
 @Controller('auth')
 export class AuthController {
   constructor(private readonly sessions: SessionService) {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, UseGuards, UseInterceptors, UsePipes } from '@nestjs/common';
+import { Body, Controller, Get, Post, UseGuards, UseFilters, UsePipes } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -8,14 +8,14 @@ import { validationPipe } from '../common/validation';
 import { CreateUserDto } from './dto/create-user.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
-import { StorageErrorsInterceptor } from '../common/storage-errors.interceptor';
+import { ServerStateErrorsFilter } from '../common/server-state-errors.filter';
 
 /** Instance administration: only instance admins may call these. */
 @ApiTags('users')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
-@UseInterceptors(StorageErrorsInterceptor)
+@UseFilters(ServerStateErrorsFilter)
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

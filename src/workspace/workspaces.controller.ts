@@ -9,7 +9,7 @@ import {
   Patch,
   Post,
   UseGuards,
-  UseInterceptors,
+  UseFilters,
   UsePipes,
 } from '@nestjs/common';
 import { ApiBody, ApiExtension, ApiTags } from '@nestjs/swagger';
@@ -24,7 +24,8 @@ import { AddMemberDto, MemberResponseDto, UpdateMemberDto } from './dto/member.d
 import { WorkspaceNameDto } from './dto/workspace-name.dto';
 import { WorkspaceResponseDto } from './dto/workspace-response.dto';
 import { WorkspaceAdminService } from './workspace-admin.service';
-import { VaultRequestInterceptor } from '../common/vault-request.interceptor';
+import { AuditWrites } from '../common/audit-writes.decorator';
+import { ServerStateErrorsFilter } from '../common/server-state-errors.filter';
 
 const NO_WORKSPACE = {
   description: 'No such workspace among yours',
@@ -49,7 +50,8 @@ const SIGNED_IN_USER = "This endpoint needs a signed-in user's access token (POS
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard)
 @UsePipes(validationPipe)
-@UseInterceptors(VaultRequestInterceptor)
+@UseFilters(ServerStateErrorsFilter)
+@AuditWrites()
 @Controller('workspaces')
 export class WorkspacesController {
   constructor(private readonly admin: WorkspaceAdminService) {}

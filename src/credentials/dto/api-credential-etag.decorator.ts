@@ -1,7 +1,6 @@
-import { applyDecorators, Type, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Type } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import { ErrorResponseDto } from '../../common/error-response.dto';
-import { CredentialETagInterceptor } from '../credential-etag.interceptor';
 
 const ETAG_HEADER = {
   ETag: {
@@ -11,10 +10,9 @@ const ETAG_HEADER = {
   },
 };
 
-/** The operation answers with the credential's `ETag` (and documents it on its success status). */
+/** Documents the credential's `ETag` on the operation's success status (`sendingETag` sends it). */
 export function SendsCredentialETag(status: 200 | 201, type: Type<unknown>): MethodDecorator {
   return applyDecorators(
-    UseInterceptors(CredentialETagInterceptor),
     ApiResponse({
       status,
       type,

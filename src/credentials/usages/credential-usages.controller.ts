@@ -8,7 +8,7 @@ import {
   Param,
   Put,
   UseGuards,
-  UseInterceptors,
+  UseFilters,
   UsePipes,
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
@@ -17,7 +17,8 @@ import { JwtAuthGuard } from '../../auth/jwt-auth.guard';
 import { PermissionsGuard } from '../../auth/permissions.guard';
 import { RequirePermissions } from '../../auth/require-permissions.decorator';
 import { ApiBearerProtected, ApiErrorResponses } from '../../common/api-error-responses.decorator';
-import { VaultRequestInterceptor } from '../../common/vault-request.interceptor';
+import { AuditWrites } from '../../common/audit-writes.decorator';
+import { ServerStateErrorsFilter } from '../../common/server-state-errors.filter';
 import { validationPipe } from '../../common/validation';
 import { CredentialUsagesService } from './credential-usages.service';
 import { CredentialUsageResponseDto, RecordCredentialUsageDto } from './dto/credential-usage.dto';
@@ -35,7 +36,8 @@ const NOT_FOUND = {
 @ApiTags('credentials')
 @ApiBearerProtected()
 @UseGuards(JwtAuthGuard, PermissionsGuard)
-@UseInterceptors(VaultRequestInterceptor)
+@UseFilters(ServerStateErrorsFilter)
+@AuditWrites()
 @UsePipes(validationPipe)
 @Controller('credentials/:id/usages')
 export class CredentialUsagesController {
