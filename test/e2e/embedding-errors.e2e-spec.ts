@@ -4,7 +4,6 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Module } from '@n
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { ExpressAdapter } from '@nestjs/platform-express';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Response as ExpressResponse } from 'express';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -14,8 +13,9 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { INestApplication } from '@nestjs/common';
-import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS, CredentialsServiceModule } from '../../src';
+import { CredentialsServiceModule } from '../../src';
 import { createCredentialBody } from './factories';
+import { hostSqliteDatabase } from './host-database';
 import { removeDir } from './test-app';
 
 /** A host app's catch-all filter, as many apps have one (error reporting, their own error shape). */
@@ -40,13 +40,7 @@ describe('Embedded on Express: the vault answers server-state errors, the host f
   before(async () => {
     @Module({
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'sqlite',
-          database: join(dataDir, 'host.sqlite'),
-          entities: [...CREDENTIALS_ENTITIES],
-          migrations: [...CREDENTIALS_MIGRATIONS],
-          migrationsRun: true,
-        }),
+        hostSqliteDatabase(join(dataDir, 'host.sqlite')),
         CredentialsServiceModule.forRootAsync({
           useFactory: () => Promise.resolve({ encryptionKey: randomBytes(32), jwtSecret }),
         }),

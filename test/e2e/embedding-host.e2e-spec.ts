@@ -22,7 +22,6 @@ import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import {
   CREDENTIALS_ENTITIES,
-  CREDENTIALS_MIGRATIONS,
   CreateCredentialDto,
   CredentialInUseResponseDto,
   CredentialResponseDto,
@@ -33,6 +32,7 @@ import {
 } from '../../src';
 import { bootError } from './boot-error';
 import { createCredentialBody } from './factories';
+import { hostSqliteDatabase } from './host-database';
 import { removeDir } from './test-app';
 
 interface HostUser {
@@ -76,13 +76,7 @@ class ClashingController {
 function hostModule(dataDir: string, mount: VaultMountOptions, extra: object[] = []) {
   @Module({
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'sqlite',
-        database: join(dataDir, `host-${randomBytes(4).toString('hex')}.sqlite`),
-        entities: [...CREDENTIALS_ENTITIES],
-        migrations: [...CREDENTIALS_MIGRATIONS],
-        migrationsRun: true,
-      }),
+      hostSqliteDatabase(join(dataDir, `host-${randomBytes(4).toString('hex')}.sqlite`)),
       CredentialsServiceModule.forRootAsync({
         ...mount,
         useFactory: () => ({
@@ -250,13 +244,7 @@ describe('Embedding refuses unsafe or clashing set-ups at boot', () => {
   it('refuses a jwtSecret under 32 bytes, naming the option', async () => {
     @Module({
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'sqlite',
-          database: join(dataDir, 'short.sqlite'),
-          entities: [...CREDENTIALS_ENTITIES],
-          migrations: [...CREDENTIALS_MIGRATIONS],
-          migrationsRun: true,
-        }),
+        hostSqliteDatabase(join(dataDir, 'short.sqlite')),
         CredentialsServiceModule.forRoot({
           encryptionKey: randomBytes(32),
           jwtSecret: randomBytes(5),

@@ -4,15 +4,15 @@ import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS, CredentialsServiceModule } from '../../src';
+import { CredentialsServiceModule } from '../../src';
 import { createCredentialBody } from './factories';
+import { hostSqliteDatabase } from './host-database';
 import { removeDir } from './test-app';
 
 @Controller('host')
@@ -31,13 +31,7 @@ describe('Embedding CredentialsServiceModule in a host app on Express', () => {
   before(async () => {
     @Module({
       imports: [
-        TypeOrmModule.forRoot({
-          type: 'sqlite',
-          database: join(dataDir, 'host.sqlite'),
-          entities: [...CREDENTIALS_ENTITIES],
-          migrations: [...CREDENTIALS_MIGRATIONS],
-          migrationsRun: true,
-        }),
+        hostSqliteDatabase(join(dataDir, 'host.sqlite')),
         CredentialsServiceModule.forRootAsync({
           useFactory: () => Promise.resolve({ encryptionKey: randomBytes(32), jwtSecret }),
         }),
