@@ -1,17 +1,13 @@
 import { ArgumentsHost, Catch, HttpException, Injectable } from '@nestjs/common';
-import { BaseExceptionFilter } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { BusyException } from './busy.exception';
-import { databaseUnavailable, isDatabaseUnavailable } from './database-unavailable';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { isStorageFull } from './storage-full';
 import { markStorageFull } from './storage-state';
+import { UnavailableAnswerFilter } from './unavailable-answer.filter';
 import { InjectVaultDataSource } from '../core/vault-data-source';
 
-export const INSUFFICIENT_STORAGE = 507;
-
-interface HeaderWriter {
-  header(name: string, value: string): unknown;
-}
+const INSUFFICIENT_STORAGE = 507;
 
 /**
  * Not a class of errors but a test for `@Catch`, which matches with `instanceof`: the errors that
@@ -27,7 +23,8 @@ export class ServerStateError {
 /**
  * The vault's controllers' answers to ServerStateError, on every route of theirs, guards and
  * pipes included:
- * - a full queue or a lost database: 503 with `Retry-After` (the pool reconnects by itself);
+ * - a full queue or a lost database: 503 with `Retry-After`, as the standalone server's global
+ *   UnavailableAnswerFilter answers them (the pool reconnects by itself);
  * - a full disk: 507 Insufficient Storage (RFC 4918), unlike a bare 500, and safe to retry once
  *   space is back. Readiness (`/health`) fails meanwhile; reads keep being served.
  *
@@ -38,32 +35,27 @@ export class ServerStateError {
  */
 @Catch(ServerStateError)
 @Injectable()
-export class ServerStateErrorsFilter extends BaseExceptionFilter {
+export class ServerStateErrorsFilter extends UnavailableAnswerFilter {
   constructor(@InjectVaultDataSource() private readonly dataSource: DataSource) {
     super();
   }
 
   override catch(error: unknown, host: ArgumentsHost): void {
-    super.catch(this.answerTo(error, host), host);
-  }
-
-  private answerTo(error: unknown, host: ArgumentsHost): HttpException {
-    if (isStorageFull(error)) {
-      markStorageFull(this.dataSource);
-      return new HttpException(
+    if (!isStorageFull(error)) {
+      super.catch(error, host);
+      return;
+    }
+    markStorageFull(this.dataSource);
+    super.catch(
+      new HttpException(
         {
           statusCode: INSUFFICIENT_STORAGE,
           message: 'The server is out of storage: nothing was saved. Retry later.',
           error: 'Insufficient Storage',
         },
         INSUFFICIENT_STORAGE,
-      );
-    }
-    const busy = error instanceof BusyException ? error : databaseUnavailable();
-    host
-      .switchToHttp()
-      .getResponse<HeaderWriter>()
-      .header('Retry-After', String(busy.retryAfterSeconds));
-    return busy;
+      ),
+      host,
+    );
   }
 }

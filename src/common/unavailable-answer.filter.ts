@@ -24,8 +24,9 @@ interface HeaderWriter {
  * every 503 (a full queue, a failing readiness check, a lost database) tells the client when to
  * retry. Anything else goes to Nest's own handling, unchanged.
  *
- * The vault's controllers answer these errors with a filter of their own too
- * (ServerStateErrorsFilter), for apps that embed the vault without this one.
+ * The vault's controllers answer these errors with its subclass ServerStateErrorsFilter too,
+ * which catches only them (and adds a full disk's 507), for apps that embed the vault without
+ * this one.
  */
 @Catch()
 export class UnavailableAnswerFilter extends BaseExceptionFilter {

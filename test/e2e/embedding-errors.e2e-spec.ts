@@ -13,9 +13,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { INestApplication } from '@nestjs/common';
-import { CredentialsServiceModule } from '../../src';
 import { createCredentialBody } from './factories';
-import { hostSqliteDatabase } from './host-database';
+import { vaultOnSqlite } from './host-database';
 import { removeDir } from './test-app';
 
 /** A host app's catch-all filter, as many apps have one (error reporting, their own error shape). */
@@ -39,12 +38,7 @@ describe('Embedded on Express: the vault answers server-state errors, the host f
 
   before(async () => {
     @Module({
-      imports: [
-        hostSqliteDatabase(join(dataDir, 'host.sqlite')),
-        CredentialsServiceModule.forRootAsync({
-          useFactory: () => Promise.resolve({ encryptionKey: randomBytes(32), jwtSecret }),
-        }),
-      ],
+      imports: vaultOnSqlite(join(dataDir, 'host.sqlite'), jwtSecret),
       providers: [{ provide: APP_FILTER, useClass: HostErrorFilter }],
     })
     class HostModule {}

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { CredentialsServiceModule } from '../../src';
 import { createCredentialBody } from './factories';
-import { hostSqliteDatabase } from './host-database';
+import { vaultOnSqlite } from './host-database';
 import { removeDir } from './test-app';
 
 @Controller('host')
@@ -30,12 +29,7 @@ describe('Embedding CredentialsServiceModule in a host app on Express', () => {
 
   before(async () => {
     @Module({
-      imports: [
-        hostSqliteDatabase(join(dataDir, 'host.sqlite')),
-        CredentialsServiceModule.forRootAsync({
-          useFactory: () => Promise.resolve({ encryptionKey: randomBytes(32), jwtSecret }),
-        }),
-      ],
+      imports: vaultOnSqlite(join(dataDir, 'host.sqlite'), jwtSecret),
       controllers: [HostController],
     })
     class HostModule {}

@@ -1,6 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS } from '../../src';
+import { randomBytes } from 'node:crypto';
+import { CREDENTIALS_ENTITIES, CREDENTIALS_MIGRATIONS, CredentialsServiceModule } from '../../src';
 
 /** A host app's own TypeORM connection to a SQLite file, holding the vault's tables. */
 export function hostSqliteDatabase(file: string): DynamicModule {
@@ -11,4 +12,14 @@ export function hostSqliteDatabase(file: string): DynamicModule {
     migrations: [...CREDENTIALS_MIGRATIONS],
     migrationsRun: true,
   });
+}
+
+/** The imports of a host app that embeds the vault on `file`, accepting tokens signed with `jwtSecret`. */
+export function vaultOnSqlite(file: string, jwtSecret: Buffer): DynamicModule[] {
+  return [
+    hostSqliteDatabase(file),
+    CredentialsServiceModule.forRootAsync({
+      useFactory: () => Promise.resolve({ encryptionKey: randomBytes(32), jwtSecret }),
+    }),
+  ];
 }
